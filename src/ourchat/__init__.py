@@ -1,0 +1,10 @@
+"""ourchat: a self-hostable OurChat-compatible chat server."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("ourchat")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"

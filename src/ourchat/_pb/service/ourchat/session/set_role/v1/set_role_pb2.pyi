@@ -1,0 +1,19 @@
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Optional as _Optional
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SetRoleRequest(_message.Message):
+    __slots__ = ("session_id", "role_id", "member_id")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ROLE_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: int
+    role_id: int
+    member_id: int
+    def __init__(self, session_id: _Optional[int] = ..., role_id: _Optional[int] = ..., member_id: _Optional[int] = ...) -> None: ...
+
+class SetRoleResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

@@ -1,0 +1,140 @@
+"""Server settings: defaults < TOML file < ``OURCHAT_*`` environment < command-line flags."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+
+class Contact(BaseModel):
+    """A support contact listed by BasicService.Support."""
+
+    role: Literal["admin", "security"] = "admin"
+    email_address: str | None = None
+    ocid: str | None = None
+    phone_number: str | None = None
+
+
+class Settings(BaseSettings):
+    """Every setting of an ourchat server process.
+
+    Each field can be set in the TOML file given by ``--config`` (or ``OURCHAT_CONFIG``) and
+    overridden by an ``OURCHAT_<NAME>`` environment variable; command-line flags win over both.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OURCHAT_", extra="forbid")
+
+    # Network
+    host: str = "0.0.0.0"
+    port: int = 7777
+    http_port: int = 7778
+
+    # Storage
+    data_dir: Path = Path("./ourchat-data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in the data dir"
+    )
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    # Delivery
+    redis_url: str | None = None
+    stream_queue_limit: int = Field(
+        default=10_000, description="live events buffered per stream before it is ended"
+    )
+    fetch_msg_page_size: int = 2000
+
+    # Accounts and auth
+    token_lifetime_seconds: int = 5 * 24 * 3600
+    password_strength_limit: int = Field(default=1, ge=0, le=4)
+    argon2_memory_kib: int = 19_456
+    argon2_time_cost: int = 2
+    lock_account_after_failed_logins: int = 5
+    lock_account_duration_seconds: int = 15 * 60
+    unregister_policy: Literal["disable", "delete"] = "disable"
+    require_email_verification: bool = False
+    friend_limit: int = 5000
+    add_friend_request_expiry_seconds: int = 3 * 24 * 3600
+    user_defined_status_ttl_seconds: int = 24 * 3600
+    preset_user_status: list[str] = Field(default_factory=list)
+
+    # Sessions
+    verification_expire_time_seconds: int = 3 * 24 * 3600
+
+    # Limits
+    max_message_bytes: int = 16 * 1024
+    max_involved_files: int = 32
+    max_session_name_chars: int = 200
+
+    # Server identity shown to clients
+    server_name: str | None = Field(default=None, description="overrides the generated server name")
+    support_page: str | None = None
+    contacts: list[Contact] = Field(default_factory=list)
+
+    # Logging
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to ``ourchat.db`` inside the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'ourchat.db').resolve()}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags (init) win over the environment, which wins over the TOML file."""
+        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads the TOML file named by the ``_config_file`` init value or ``OURCHAT_CONFIG``."""
+
+    path: Path | None = None
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = _TomlSource.path
+        if path is None:
+            return {}
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        return dict(data.get("ourchat", data))
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from an optional TOML file, the environment and explicit overrides.
+
+    Args:
+        config_file: TOML file; its keys may sit at top level or under an ``[ourchat]`` table.
+        overrides: values from command-line flags; ``None`` values are ignored.
+
+    Returns:
+        The validated settings.
+    """
+    import os
+
+    if config_file is None and os.environ.get("OURCHAT_CONFIG"):
+        config_file = Path(os.environ["OURCHAT_CONFIG"])
+    _TomlSource.path = config_file
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    finally:
+        _TomlSource.path = None

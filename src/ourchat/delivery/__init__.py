@@ -1,0 +1,1 @@
+"""Live delivery of stored events to open FetchMsgs streams, within and across processes."""

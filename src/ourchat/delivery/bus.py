@@ -1,0 +1,125 @@
+"""The delivery bus interface: publish committed events, subscribe a stream to one user's."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from ourchat.delivery.events import Event
+
+
+class SubscriptionClosed(Exception):
+    """The subscription can no longer promise every event; the stream must end and resume."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Subscription:
+    """One stream's inbox: events for its user, in publish order, with a bounded backlog."""
+
+    __slots__ = ("_closed_reason", "_queue", "limit", "user_id")
+
+    def __init__(self, user_id: int, limit: int) -> None:
+        self.user_id = user_id
+        self.limit = limit
+        self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
+        self._closed_reason: str | None = None
+
+    def deliver(self, event: Event) -> None:
+        """Queue an event; past the backlog limit the subscription closes instead."""
+        if self._closed_reason is not None:
+            return
+        if self._queue.qsize() >= self.limit:
+            from ourchat import details
+
+            self.close(details.STREAM_LAGGED)
+            return
+        self._queue.put_nowait(event)
+
+    def close(self, reason: str) -> None:
+        """End the subscription; :meth:`get` raises :class:`SubscriptionClosed` once drained."""
+        if self._closed_reason is None:
+            self._closed_reason = reason
+            self._queue.put_nowait(None)
+
+    async def get(self) -> Event:
+        """The next event.
+
+        Raises:
+            SubscriptionClosed: the bus lost events for this subscription or shut down.
+        """
+        item = await self._queue.get()
+        if item is None:
+            assert self._closed_reason is not None
+            raise SubscriptionClosed(self._closed_reason)
+        return item
+
+
+class Bus(Protocol):
+    """Carries committed events to every subscription of their recipients, on every process."""
+
+    async def start(self) -> None:
+        """Connect and begin delivering."""
+
+    async def close(self) -> None:
+        """Stop delivering and close every open subscription."""
+
+    async def publish(self, event: Event) -> None:
+        """Deliver ``event`` once to each subscription of each recipient."""
+
+    def subscribe(self, user_id: int) -> contextlib.AbstractAsyncContextManager[Subscription]:
+        """Open a subscription for ``user_id``, removed when the context exits."""
+        ...
+
+
+class LocalFanout:
+    """Subscriptions held by this process, and delivery of an event to the right ones."""
+
+    def __init__(self, queue_limit: int) -> None:
+        self.queue_limit = queue_limit
+        self._by_user: dict[int, set[Subscription]] = {}
+        self.delivered = 0
+
+    def deliver(self, event: Event) -> None:
+        """Hand ``event`` to every local subscription it is addressed to."""
+        if event.recipients is None:
+            for subs in self._by_user.values():
+                for sub in subs:
+                    sub.deliver(event)
+                    self.delivered += 1
+            return
+        for uid in event.recipients:
+            subs = self._by_user.get(uid)
+            if subs:
+                for sub in subs:
+                    sub.deliver(event)
+                    self.delivered += 1
+
+    def close_all(self, reason: str) -> None:
+        """Close every local subscription (used when the bus can no longer vouch for them)."""
+        for subs in self._by_user.values():
+            for sub in subs:
+                sub.close(reason)
+
+    @property
+    def open_count(self) -> int:
+        """How many subscriptions are open in this process."""
+        return sum(len(s) for s in self._by_user.values())
+
+    @contextlib.asynccontextmanager
+    async def subscription(self, user_id: int) -> AsyncIterator[Subscription]:
+        """Register a subscription for the duration of the context."""
+        sub = Subscription(user_id, self.queue_limit)
+        self._by_user.setdefault(user_id, set()).add(sub)
+        try:
+            yield sub
+        finally:
+            subs = self._by_user.get(user_id)
+            if subs is not None:
+                subs.discard(sub)
+                if not subs:
+                    del self._by_user[user_id]

@@ -1,0 +1,33 @@
+"""The event that travels on the delivery bus once its row is committed."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Audience(enum.IntEnum):
+    """Who an event is for; stored in ``events.audience``."""
+
+    SESSION = 0
+    USERS = 1
+    EVERYONE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A committed event.
+
+    Attributes:
+        msg_id: the row's id, shared by the live push and every replay.
+        time_us: the row's time in microseconds; unique and increasing with ``msg_id``.
+        payload: serialized ``FetchMsgsResponse`` holding only the event variant.
+        recipients: user ids to push to, or ``None`` for every connected user.
+        is_announcement: whether ``announcement_only`` streams want it.
+    """
+
+    msg_id: int
+    time_us: int
+    payload: bytes
+    recipients: frozenset[int] | None
+    is_announcement: bool = False

@@ -1,0 +1,145 @@
+"""Encoding each kind of event as the ``FetchMsgsResponse`` variant clients receive.
+
+The domain passes plain values; this module is the only place outside ``rpc``/``server`` that
+builds protobuf messages. ``msg_id`` and ``time`` are added when the event is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from google.protobuf.message import Message
+
+from ourchat._pb.service.ourchat.friends.accept_friend_invitation.v1 import (
+    accept_friend_invitation_pb2 as accept_friend_pb,
+)
+from ourchat._pb.service.ourchat.friends.add_friend.v1 import add_friend_pb2 as add_friend_pb
+from ourchat._pb.service.ourchat.msg_delivery.recall.v1 import recall_pb2
+from ourchat._pb.service.ourchat.msg_delivery.v1 import msg_delivery_pb2 as md
+from ourchat._pb.service.ourchat.session.allow_user_join_session.v1 import (
+    allow_user_join_session_pb2 as allow_pb,
+)
+from ourchat._pb.service.ourchat.session.invite_user_to_session.v1 import (
+    invite_user_to_session_pb2 as invite_pb,
+)
+from ourchat._pb.service.ourchat.session.join_session.v1 import join_session_pb2 as join_pb
+
+_FIELDS = md.FetchMsgsResponse.DESCRIPTOR.fields_by_name
+
+
+def _encode(variant: str, value: Message) -> tuple[int, bytes]:
+    response = md.FetchMsgsResponse()
+    getattr(response, variant).CopyFrom(value)
+    return _FIELDS[variant].number, response.SerializeToString()
+
+
+def message(
+    *,
+    session_id: int,
+    sender_id: int,
+    markdown_text: str,
+    involved_files: Iterable[str],
+    is_encrypted: bool,
+) -> tuple[int, bytes]:
+    """A chat message (variant ``msg``)."""
+    return _encode(
+        "msg",
+        md.Msg(
+            markdown_text=markdown_text,
+            involved_files=list(involved_files),
+            session_id=session_id,
+            sender_id=sender_id,
+            is_encrypted=is_encrypted,
+        ),
+    )
+
+
+def recall(msg_id: int) -> tuple[int, bytes]:
+    """A message was recalled (variant ``recall``)."""
+    return _encode("recall", recall_pb2.RecallNotification(msg_id=msg_id))
+
+
+def new_friend_invitation(
+    *, inviter_id: int, invitee_id: int, leave_message: str | None
+) -> tuple[int, bytes]:
+    """Someone asked to be friends (variant ``new_friend_invitation_notification``)."""
+    return _encode(
+        "new_friend_invitation_notification",
+        add_friend_pb.NewFriendInvitationNotification(
+            inviter_id=inviter_id, invitee_id=invitee_id, leave_message=leave_message
+        ),
+    )
+
+
+def friend_invitation_result(
+    *,
+    inviter_id: int,
+    invitee_id: int,
+    leave_message: str | None,
+    accepted: bool,
+    session_id: int | None,
+) -> tuple[int, bytes]:
+    """The answer to a friend request (variant ``friend_invitation_result_notification``)."""
+    status = (
+        accept_friend_pb.ACCEPT_FRIEND_INVITATION_RESULT_SUCCESS
+        if accepted
+        else accept_friend_pb.ACCEPT_FRIEND_INVITATION_RESULT_FAIL
+    )
+    return _encode(
+        "friend_invitation_result_notification",
+        accept_friend_pb.FriendInvitationResultNotification(
+            inviter_id=inviter_id,
+            invitee_id=invitee_id,
+            leave_message=leave_message,
+            status=status,
+            session_id=session_id,
+        ),
+    )
+
+
+def session_invitation(
+    *, session_id: int, inviter_id: int, leave_message: str | None, expires_at_us: int
+) -> tuple[int, bytes]:
+    """An invitation into a session (variant ``invite_user_to_session``)."""
+    value = invite_pb.InviteUserToSession(
+        session_id=session_id, inviter_id=inviter_id, leave_message=leave_message
+    )
+    value.expire_timestamp.FromMicroseconds(expires_at_us)
+    return _encode("invite_user_to_session", value)
+
+
+def invitation_answer(
+    *, session_id: int, invitee_id: int, accepted: bool, public_key: bytes | None
+) -> tuple[int, bytes]:
+    """An invitee's answer, for the inviter (variant ``accept_session_approval``)."""
+    return _encode(
+        "accept_session_approval",
+        invite_pb.AcceptSessionNotification(
+            session_id=session_id, invitee_id=invitee_id, accepted=accepted, public_key=public_key
+        ),
+    )
+
+
+def join_request(
+    *, session_id: int, user_id: int, leave_message: str | None, public_key: bytes | None
+) -> tuple[int, bytes]:
+    """A request to join a session, for its approvers (variant ``join_session_approval``)."""
+    return _encode(
+        "join_session_approval",
+        join_pb.JoinSessionApproval(
+            session_id=session_id,
+            user_id=user_id,
+            leave_message=leave_message,
+            public_key=public_key,
+        ),
+    )
+
+
+def join_answer(*, session_id: int, accepted: bool, room_key: bytes | None) -> tuple[int, bytes]:
+    """The answer to a join request (variant ``allow_user_join_session_notification``)."""
+    return _encode(
+        "allow_user_join_session_notification",
+        allow_pb.AllowUserJoinSessionNotification(
+            session_id=session_id, accepted=accepted, room_key=room_key
+        ),
+    )

@@ -1,0 +1,74 @@
+"""Every gRPC error detail string ourchat sends, exactly as clients expect them (BEHAVIOR.md)."""
+
+from __future__ import annotations
+
+# Generic
+SERVER_ERROR = "Server Error"
+PERMISSION_DENIED = "Permission Denied"
+REQUEST_INVALID_VALUE = "Request Invalid Value"
+CONFLICT = "Conflict"
+NOT_IMPLEMENTED = "Method not implemented!"
+SERVER_MAINTAINING = "Server Maintaining"
+
+# Token and account checks (interceptor)
+TOKEN_MISSING = "Token Missing"
+TOKEN_INVALID = "Token Invalid"
+TOKEN_EXPIRED = "Token Expired"
+TOKEN_FORMAT = "Correct format is Authorization: Bearer <jwt>"
+ONLY_SUPPORT_BEARER = "Only Support Bearer"
+USER_NOT_FOUND = "User Not Found"
+ACCOUNT_DELETED = "Account Deleted"
+
+# Register / Auth / account info
+PASSWORD_NOT_STRONG = "Password Is Not Strong Enough"
+EMAIL_INVALID = "Email Address Is Invalid"
+USERNAME_INVALID = "Username Is Invalid"
+PUBLIC_KEY_INVALID = "Public Key Is Invalid"
+USER_ALREADY_EXISTS = "User Already Exists"
+MISSING_AUTH_TYPE = "Missing AuthType"
+EMAIL_NOT_VERIFIED = "Email Not Verified"
+WRONG_PASSWORD = "Wrong Password"
+ACCOUNT_LOCKED = "Account Locked"
+OCID_TOO_LONG = "Ocid Too Long"
+STATUS_TOO_LONG = "Status Too Long"
+VERIFICATION_FAILED = "Verification Failed"
+
+# Messages
+TIME_MISSING = "Time Missing"
+TIME_FORMAT_ERROR = "Time Format Error"
+USER_NOT_IN_SESSION = "User Not In Session"
+NOT_IN_SESSION = "Not In Session"
+USER_MUTED = "User Muted"
+E2EE_NOT_ON = "E2EE Not On"
+MESSAGE_NOT_FOUND = "Message Not Found"
+STREAM_LAGGED = "Stream Fell Behind, Reconnect"
+DELIVERY_UNAVAILABLE = "Delivery Unavailable, Reconnect"
+SHUTTING_DOWN = "Server Shutting Down"
+
+# Sessions
+SESSION_NOT_FOUND = "Session Not Found"
+USER_BANNED = "User Banned"
+USER_ALREADY_IN_SESSION = "User Already In Session"
+SESSION_INVITATION_NOT_FOUND = "Session Invitation Not Found"
+CANNOT_SET_NAME = "Cannot Set Name"
+CANNOT_SET_DESCRIPTION = "Cannot Set Description"
+CANNOT_SET_AVATAR = "Cannot Set Avatar"
+USER_NOT_MUTED = "User Not Be Muted"
+USER_NOT_BANNED = "User Not Be Banned"
+ROLE_NAME_EMPTY = "Role Name Empty"
+ROLE_NOT_FOUND = "Role Not Found"
+
+# Friends
+FRIEND_ALREADY_EXISTS = "Friend Already Exists"
+FRIEND_INVITATION_NOT_FOUND = "Friend Invitation Not Found"
+FRIEND_NOT_FOUND = "Friend Not Found"
+FRIEND_LIMIT_REACHED = "Friend Limit Reached"
+
+# Files
+STORAGE_FULL = "Storage Full"
+METADATA_ERROR = "Metadata Error"
+INCORRECT_ORDER = "Incorrect Order Of Uploading"
+FILE_SIZE_ERROR = "File Size Error"
+FILE_HASH_ERROR = "File Hash Error"
+FILE_NOT_FOUND = "File Not Found"
+UPLOAD_SESSION_NOT_FOUND = "Upload Session Not Found"

@@ -1,0 +1,1 @@
+"""Business rules, free of gRPC: accounts, friends, sessions, messages, permissions."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the ourchat schema, applied by ``ourchat serve`` / ``migrate``."""

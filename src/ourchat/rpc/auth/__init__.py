@@ -1,0 +1,1 @@
+"""AuthService: Register, Auth, Verify."""

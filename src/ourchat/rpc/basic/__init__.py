@@ -1,0 +1,1 @@
+"""BasicService: server facts anyone may ask for without a token."""

@@ -1,0 +1,34 @@
+"""BasicService.GetServerInfo: running status, version and identity of this server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ourchat import __version__
+from ourchat._pb.service.basic.server.v1.server_pb2 import (
+    RUNNING_STATUS_NORMAL,
+    GetServerInfoResponse,
+    ServerVersion,
+)
+from ourchat._pb.service.basic.v1.basic_pb2 import GetServerInfoRequest
+from ourchat.server.deps import Deps
+
+
+def parse_version(text: str) -> ServerVersion:
+    """``"1.2.3"`` (any suffix after the numbers ignored) as a ServerVersion."""
+    numbers = []
+    for part in text.split(".")[:3]:
+        digits = "".join(ch for ch in part if ch.isdigit()) if part else "0"
+        numbers.append(int(digits or 0))
+    numbers += [0] * (3 - len(numbers))
+    return ServerVersion(major=numbers[0], minor=numbers[1], patch=numbers[2])
+
+
+async def handle(deps: Deps, request: GetServerInfoRequest, context: Any) -> GetServerInfoResponse:
+    """Status NORMAL, the package version, and the server's persistent identity."""
+    return GetServerInfoResponse(
+        status=RUNNING_STATUS_NORMAL,
+        server_version=parse_version(__version__),
+        unique_identifier=deps.identity.unique_identifier,
+        server_name=deps.identity.server_name,
+    )

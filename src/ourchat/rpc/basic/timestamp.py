@@ -1,0 +1,14 @@
+"""BasicService.Timestamp: the server's current UTC time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ourchat._pb.service.basic.v1.basic_pb2 import TimestampRequest, TimestampResponse
+from ourchat.rpc.convert import timestamp
+from ourchat.server.deps import Deps
+
+
+async def handle(deps: Deps, request: TimestampRequest, context: Any) -> TimestampResponse:
+    """Now, by the server's clock."""
+    return TimestampResponse(timestamp=timestamp(deps.clock.now_us()))

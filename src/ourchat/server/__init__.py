@@ -1,0 +1,1 @@
+"""The gRPC server: dependencies, interceptors, servicers and process start-up."""

@@ -1,0 +1,125 @@
+"""Assembling one server process: database, identity, bus, gRPC with health and reflection."""
+
+from __future__ import annotations
+
+import logging
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from ourchat.clock import Clock, SystemClock
+from ourchat.config import Settings
+from ourchat.delivery.bus import Bus
+from ourchat.delivery.memory import InProcessBus
+from ourchat.domain import server_identity
+from ourchat.domain.passwords import Passwords
+from ourchat.domain.tokens import TokenIssuer
+from ourchat.server.deps import Deps
+from ourchat.server.interceptors import ServerInterceptor
+from ourchat.server.servicers import SERVICES, generic_handlers
+from ourchat.snowflake import SnowflakeGenerator
+from ourchat.storage.engine import Database
+from ourchat.storage.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+
+
+def make_bus(settings: Settings) -> Bus:
+    """The in-process bus, or the Redis bus when ``redis_url`` is set."""
+    if settings.redis_url:
+        from ourchat.delivery.redis import RedisBus
+
+        return RedisBus(settings.redis_url, settings.stream_queue_limit)
+    return InProcessBus(settings.stream_queue_limit)
+
+
+async def prepare_database(settings: Settings) -> Database:
+    """Create the data dir, open the database and bring its schema to the newest version."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(
+        settings.resolved_database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+    async with db.engine.connect() as conn:
+        await upgrade_to_head(conn)
+    return db
+
+
+class OurChatServer:
+    """One running server process."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.deps: Deps | None = None
+        self.port: int | None = None
+        self._grpc: grpc.aio.Server | None = None
+        self._health: health.aio.HealthServicer | None = None
+
+    async def start(self) -> int:
+        """Migrate, load the identity, start the bus and listen; returns the bound port."""
+        settings = self.settings
+        db = await prepare_database(settings)
+        identity = await server_identity.load_or_create(db)
+        if settings.server_name:
+            identity = server_identity.ServerIdentity(
+                identity.jwt_secret, identity.unique_identifier, settings.server_name
+            )
+        bus = make_bus(settings)
+        await bus.start()
+        deps = Deps(
+            settings=settings,
+            db=db,
+            bus=bus,
+            clock=self.clock,
+            identity=identity,
+            tokens=TokenIssuer(identity.jwt_secret, settings.token_lifetime_seconds, self.clock),
+            passwords=Passwords(settings.argon2_memory_kib, settings.argon2_time_cost),
+            ids=SnowflakeGenerator(self.clock),
+        )
+        self.deps = deps
+        server = grpc.aio.server(
+            interceptors=[ServerInterceptor(deps)],
+            options=[
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.so_reuseport", 1),
+            ],
+        )
+        server.add_generic_rpc_handlers(generic_handlers(deps))
+        self._health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        names = [s.full_name for s in SERVICES.values()]
+        reflection.enable_server_reflection([*names, reflection.SERVICE_NAME], server)
+        self.port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+        await server.start()
+        for name in ["", *names]:
+            await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._grpc = server
+        log.info(
+            "ourchat listening on %s:%d (gRPC); data in %s; database %s",
+            settings.host,
+            self.port,
+            settings.data_dir.absolute(),
+            db.engine.url.render_as_string(hide_password=True),
+        )
+        return self.port
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """End open streams, finish in-flight calls within ``grace`` seconds, close the pool."""
+        if self._health is not None:
+            await self._health.enter_graceful_shutdown()
+        if self.deps is not None:
+            await self.deps.bus.close()
+        if self._grpc is not None:
+            await self._grpc.stop(grace)
+        if self.deps is not None:
+            await self.deps.db.dispose()
+
+    async def wait(self) -> None:
+        """Block until the gRPC server stops."""
+        if self._grpc is not None:
+            await self._grpc.wait_for_termination()

@@ -1,0 +1,28 @@
+"""Everything a request handler may use, built once per process in :mod:`ourchat.server.app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ourchat.clock import Clock
+from ourchat.config import Settings
+from ourchat.delivery.bus import Bus
+from ourchat.domain.passwords import Passwords
+from ourchat.domain.server_identity import ServerIdentity
+from ourchat.domain.tokens import TokenIssuer
+from ourchat.snowflake import SnowflakeGenerator
+from ourchat.storage.engine import Database
+
+
+@dataclass
+class Deps:
+    """The explicit dependencies of every RPC handler."""
+
+    settings: Settings
+    db: Database
+    bus: Bus
+    clock: Clock
+    identity: ServerIdentity
+    tokens: TokenIssuer
+    passwords: Passwords
+    ids: SnowflakeGenerator

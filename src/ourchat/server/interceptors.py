@@ -1,0 +1,144 @@
+"""The one server interceptor: authentication (unless allow-listed) and error mapping.
+
+Every method not under :data:`PUBLIC_PREFIXES` needs a valid bearer token; the caller is
+then available through :func:`ourchat.server.call.current_user_id`. An :class:`OurChatError`
+becomes its status and detail; anything else is logged and becomes ``INTERNAL "Server Error"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, NoReturn
+
+import grpc
+
+from ourchat import details
+from ourchat.errors import OurChatError
+from ourchat.server import metrics
+from ourchat.server.auth import authenticate
+from ourchat.server.call import set_caller
+from ourchat.server.deps import Deps
+
+log = logging.getLogger(__name__)
+
+PUBLIC_PREFIXES: tuple[str, ...] = (
+    "/service.auth.v1.AuthService/",
+    "/service.basic.v1.BasicService/",
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.",
+)
+
+
+class ServerInterceptor(grpc.aio.ServerInterceptor):
+    """Authenticates, maps errors and counts every RPC of our services."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        method: str = handler_call_details.method
+        if handler is None or method.startswith(("/grpc.health.", "/grpc.reflection.")):
+            return handler
+        needs_auth = not method.startswith(PUBLIC_PREFIXES)
+        return _wrap(self._deps, handler, method, needs_auth, handler_call_details)
+
+
+async def _enter(deps: Deps, needs_auth: bool, call_details: grpc.HandlerCallDetails) -> None:
+    if needs_auth:
+        set_caller(await authenticate(deps, call_details.invocation_metadata))
+    else:
+        set_caller(None)
+
+
+async def _fail(
+    context: grpc.aio.ServicerContext[Any, Any], method: str, exc: Exception
+) -> NoReturn:
+    if isinstance(exc, OurChatError):
+        metrics.observe_error(method, exc.code)
+        await context.abort(exc.code, exc.detail)
+    else:
+        log.exception("unhandled error in %s", method, exc_info=exc)
+        metrics.observe_error(method, grpc.StatusCode.INTERNAL)
+        await context.abort(grpc.StatusCode.INTERNAL, details.SERVER_ERROR)
+    raise AssertionError("abort returned")
+
+
+def _wrap(
+    deps: Deps,
+    handler: grpc.RpcMethodHandler,
+    method: str,
+    needs_auth: bool,
+    call_details: grpc.HandlerCallDetails,
+) -> grpc.RpcMethodHandler:
+    if handler.unary_unary is not None:
+        inner_uu = handler.unary_unary
+
+        async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            started = time.perf_counter()
+            try:
+                await _enter(deps, needs_auth, call_details)
+                response = await inner_uu(request, context)
+            except grpc.aio.AbortError:
+                raise
+            except Exception as exc:
+                await _fail(context, method, exc)
+            metrics.observe_ok(method, time.perf_counter() - started)
+            return response
+
+        return grpc.unary_unary_rpc_method_handler(
+            unary_unary,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.unary_stream is not None:
+        inner_us = handler.unary_stream
+
+        async def unary_stream(
+            request: Any, context: grpc.aio.ServicerContext[Any, Any]
+        ) -> AsyncIterator[Any]:
+            started = time.perf_counter()
+            try:
+                await _enter(deps, needs_auth, call_details)
+                async for item in inner_us(request, context):
+                    yield item
+            except grpc.aio.AbortError:
+                raise
+            except Exception as exc:
+                await _fail(context, method, exc)
+            metrics.observe_ok(method, time.perf_counter() - started)
+
+        return grpc.unary_stream_rpc_method_handler(
+            unary_stream,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.stream_unary is not None:
+        inner_su = handler.stream_unary
+
+        async def stream_unary(
+            request_iterator: AsyncIterator[Any], context: grpc.aio.ServicerContext[Any, Any]
+        ) -> Any:
+            started = time.perf_counter()
+            try:
+                await _enter(deps, needs_auth, call_details)
+                response = await inner_su(request_iterator, context)
+            except grpc.aio.AbortError:
+                raise
+            except Exception as exc:
+                await _fail(context, method, exc)
+            metrics.observe_ok(method, time.perf_counter() - started)
+            return response
+
+        return grpc.stream_unary_rpc_method_handler(
+            stream_unary,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    return handler

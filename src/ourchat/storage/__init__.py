@@ -1,0 +1,1 @@
+"""SQL storage: table definitions, the engine, units of work and per-area query functions."""

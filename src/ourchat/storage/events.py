@@ -1,0 +1,173 @@
+"""Stored events (``events`` + ``event_recipients``): allocation, insertion and replay queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ourchat.delivery.events import Audience, Event
+from ourchat.storage.tables import event_clock, event_recipients, events, session_members
+from ourchat.storage.uow import Tx
+
+
+async def _allocate(conn: AsyncConnection, now_us: int) -> tuple[int, int]:
+    """Take the next (msg_id, time) pair; the row lock keeps commit order equal to id order."""
+    row = (
+        await conn.execute(
+            update(event_clock)
+            .where(event_clock.c.id == 1)
+            .values(
+                last_id=event_clock.c.last_id + 1,
+                last_time=func.max(event_clock.c.last_time + 1, now_us)
+                if conn.dialect.name == "sqlite"
+                else func.greatest(event_clock.c.last_time + 1, now_us),
+            )
+            .returning(event_clock.c.last_id, event_clock.c.last_time)
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def current_watermark(conn: AsyncConnection) -> int:
+    """The highest msg_id handed out so far (events above it are newer than now)."""
+    return int((await conn.execute(select(event_clock.c.last_id))).scalar_one())
+
+
+async def store(
+    tx: Tx,
+    *,
+    kind: int,
+    payload: bytes,
+    audience: Audience,
+    recipients: Iterable[int] = (),
+    sender_id: int | None = None,
+    session_id: int | None = None,
+    is_encrypted: bool = False,
+    is_announcement: bool = False,
+) -> Event:
+    """Insert one event and queue it for publishing after commit.
+
+    Args:
+        tx: the unit of work.
+        kind: field number of the ``FetchMsgsResponse`` variant.
+        payload: serialized ``FetchMsgsResponse`` with only that variant set.
+        audience: SESSION (current members of ``session_id``), USERS (``recipients``) or
+            EVERYONE.
+        recipients: the user ids for a USERS audience.
+        sender_id: who caused it, if anyone.
+        session_id: the session it belongs to (deleted with it).
+        is_encrypted: the message flag.
+        is_announcement: whether it is a server announcement.
+
+    Returns:
+        The event, as it will be published.
+    """
+    msg_id, time_us = await _allocate(tx.conn, tx.now_us)
+    await tx.conn.execute(
+        insert(events).values(
+            msg_id=msg_id,
+            time=time_us,
+            kind=kind,
+            payload=payload,
+            sender_id=sender_id,
+            session_id=session_id,
+            audience=int(audience),
+            is_encrypted=is_encrypted,
+            is_announcement=is_announcement,
+        )
+    )
+    push_to: frozenset[int] | None
+    if audience is Audience.SESSION:
+        assert session_id is not None
+        rows = await tx.conn.execute(
+            select(session_members.c.user_id).where(session_members.c.session_id == session_id)
+        )
+        push_to = frozenset(int(r[0]) for r in rows)
+    elif audience is Audience.USERS:
+        push_to = frozenset(recipients)
+        if push_to:
+            await tx.conn.execute(
+                insert(event_recipients),
+                [{"user_id": uid, "msg_id": msg_id} for uid in sorted(push_to)],
+            )
+    else:
+        push_to = None
+    ev = Event(msg_id, time_us, payload, push_to, is_announcement)
+    tx.events.append(ev)
+    return ev
+
+
+async def cursor_for_time(conn: AsyncConnection, time_us: int) -> int:
+    """The msg_id below which every event is at or before ``time_us``."""
+    value = (
+        await conn.execute(select(func.max(events.c.msg_id)).where(events.c.time <= time_us))
+    ).scalar_one_or_none()
+    return int(value) if value is not None else 0
+
+
+async def visible_since(
+    conn: AsyncConnection,
+    user_id: int,
+    after_msg_id: int,
+    limit: int,
+    *,
+    announcements_only: bool = False,
+) -> Sequence[tuple[int, int, bytes]]:
+    """Events ``user_id`` may see with msg_id above ``after_msg_id``, ascending, at most ``limit``.
+
+    A user sees: session events from their current membership's start on, events addressed
+    to them, and events for everyone.
+
+    Returns:
+        ``(msg_id, time_us, payload)`` rows.
+    """
+    member = session_members.alias("m")
+    recipient = event_recipients.alias("r")
+    visible = or_(
+        events.c.audience == int(Audience.EVERYONE),
+        and_(
+            events.c.audience == int(Audience.SESSION),
+            exists().where(
+                member.c.session_id == events.c.session_id,
+                member.c.user_id == user_id,
+                events.c.msg_id > member.c.visible_after,
+            ),
+        ),
+        and_(
+            events.c.audience == int(Audience.USERS),
+            exists().where(recipient.c.msg_id == events.c.msg_id, recipient.c.user_id == user_id),
+        ),
+    )
+    query = (
+        select(events.c.msg_id, events.c.time, events.c.payload)
+        .where(events.c.msg_id > after_msg_id, visible)
+        .order_by(events.c.msg_id)
+        .limit(limit)
+    )
+    if announcements_only:
+        query = query.where(events.c.is_announcement.is_(True))
+    rows = await conn.execute(query)
+    return [(int(r[0]), int(r[1]), bytes(r[2])) for r in rows]
+
+
+async def get(conn: AsyncConnection, msg_id: int) -> dict[str, object] | None:
+    """One stored event's columns (without the payload), or None."""
+    row = (
+        await conn.execute(
+            select(
+                events.c.msg_id,
+                events.c.kind,
+                events.c.sender_id,
+                events.c.session_id,
+                events.c.time,
+            ).where(events.c.msg_id == msg_id)
+        )
+    ).first()
+    return dict(row._mapping) if row is not None else None
+
+
+async def remove(conn: AsyncConnection, msg_id: int) -> None:
+    """Delete one stored event (it will never be replayed again)."""
+    await conn.execute(delete(events).where(events.c.msg_id == msg_id))

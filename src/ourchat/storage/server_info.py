@@ -1,0 +1,28 @@
+"""The server's identity rows (``server_info``): created once, read by every process."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ourchat.storage.tables import server_info
+
+
+async def get_all(conn: AsyncConnection) -> dict[str, str]:
+    """Every key/value of ``server_info``."""
+    rows = await conn.execute(select(server_info.c.key, server_info.c.value))
+    return {str(k): str(v) for k, v in rows}
+
+
+async def insert_missing(conn: AsyncConnection, values: dict[str, str]) -> None:
+    """Insert keys that are not there yet; existing values win (first process to start)."""
+    table_insert = (
+        postgresql.insert(server_info)
+        if conn.dialect.name == "postgresql"
+        else sqlite.insert(server_info)
+    )
+    for key, value in values.items():
+        await conn.execute(
+            table_insert.values(key=key, value=value).on_conflict_do_nothing(index_elements=["key"])
+        )

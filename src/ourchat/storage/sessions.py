@@ -1,0 +1,162 @@
+"""Queries on sessions, their members and the members' roles and permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ourchat.storage import events as stored_events
+from ourchat.storage.tables import role_permissions, session_members, sessions, users
+
+
+async def create(
+    conn: AsyncConnection,
+    *,
+    session_id: int,
+    now_us: int,
+    name: str = "",
+    description: str | None = None,
+    avatar_key: str | None = None,
+    e2ee_on: bool = False,
+    is_private: bool = False,
+) -> None:
+    """Insert a session row (no members yet)."""
+    await conn.execute(
+        insert(sessions).values(
+            id=session_id,
+            name=name,
+            description=description,
+            avatar_key=avatar_key,
+            created_time=now_us,
+            updated_time=now_us,
+            default_role_id=1,
+            e2ee_on=e2ee_on,
+            room_key_time=now_us,
+            leaving_to_process=False,
+            is_private=is_private,
+        )
+    )
+
+
+async def get(conn: AsyncConnection, session_id: int) -> Mapping[str, Any] | None:
+    """Every column of one session, or None."""
+    row = (await conn.execute(select(sessions).where(sessions.c.id == session_id))).first()
+    return row._mapping if row is not None else None
+
+
+async def set_fields(conn: AsyncConnection, session_id: int, **values: Any) -> None:
+    """Update some columns of one session."""
+    await conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
+
+
+async def remove(conn: AsyncConnection, session_id: int) -> None:
+    """Delete a session; members, roles, events, invitations and files rows cascade."""
+    await conn.execute(delete(sessions).where(sessions.c.id == session_id))
+
+
+async def add_member(
+    conn: AsyncConnection, session_id: int, user_id: int, role_id: int, now_us: int
+) -> None:
+    """Make ``user_id`` a member; they see the session's events from now on."""
+    watermark = await stored_events.current_watermark(conn)
+    await conn.execute(
+        insert(session_members).values(
+            session_id=session_id,
+            user_id=user_id,
+            role_id=role_id,
+            joined_at=now_us,
+            visible_after=watermark,
+        )
+    )
+    await conn.execute(update(users).where(users.c.id == user_id).values(update_time=now_us))
+
+
+async def remove_member(conn: AsyncConnection, session_id: int, user_id: int, now_us: int) -> bool:
+    """End a membership (its role goes with it); returns whether there was one."""
+    result = await conn.execute(
+        delete(session_members).where(
+            session_members.c.session_id == session_id, session_members.c.user_id == user_id
+        )
+    )
+    await conn.execute(update(users).where(users.c.id == user_id).values(update_time=now_us))
+    return bool(result.rowcount)
+
+
+async def member_role(conn: AsyncConnection, session_id: int, user_id: int) -> int | None:
+    """The role id of a current member, or None if ``user_id`` is not a member."""
+    value = (
+        await conn.execute(
+            select(session_members.c.role_id).where(
+                session_members.c.session_id == session_id, session_members.c.user_id == user_id
+            )
+        )
+    ).scalar_one_or_none()
+    return int(value) if value is not None else None
+
+
+async def is_member(conn: AsyncConnection, session_id: int, user_id: int) -> bool:
+    """Whether ``user_id`` is currently a member of ``session_id``."""
+    return await member_role(conn, session_id, user_id) is not None
+
+
+async def member_ids(conn: AsyncConnection, session_id: int) -> list[int]:
+    """Current members, longest-standing first."""
+    rows = await conn.execute(
+        select(session_members.c.user_id)
+        .where(session_members.c.session_id == session_id)
+        .order_by(session_members.c.joined_at, session_members.c.user_id)
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def member_roles(conn: AsyncConnection, session_id: int) -> list[tuple[int, int]]:
+    """``(user_id, role_id)`` of every current member, longest-standing first."""
+    rows = await conn.execute(
+        select(session_members.c.user_id, session_members.c.role_id)
+        .where(session_members.c.session_id == session_id)
+        .order_by(session_members.c.joined_at, session_members.c.user_id)
+    )
+    return [(int(r[0]), int(r[1])) for r in rows]
+
+
+async def member_count(conn: AsyncConnection, session_id: int) -> int:
+    """How many members the session has now."""
+    return int(
+        (
+            await conn.execute(
+                select(func.count()).where(session_members.c.session_id == session_id)
+            )
+        ).scalar_one()
+    )
+
+
+async def set_member_role(
+    conn: AsyncConnection, session_id: int, user_id: int, role_id: int
+) -> None:
+    """Change a current member's role."""
+    await conn.execute(
+        update(session_members)
+        .where(session_members.c.session_id == session_id, session_members.c.user_id == user_id)
+        .values(role_id=role_id)
+    )
+
+
+async def sessions_of(conn: AsyncConnection, user_id: int) -> list[int]:
+    """Ids of the sessions ``user_id`` is a member of."""
+    rows = await conn.execute(
+        select(session_members.c.session_id)
+        .where(session_members.c.user_id == user_id)
+        .order_by(session_members.c.session_id)
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def role_permissions_of(conn: AsyncConnection, role_id: int) -> frozenset[int]:
+    """The permission ids a role grants."""
+    rows = await conn.execute(
+        select(role_permissions.c.permission_id).where(role_permissions.c.role_id == role_id)
+    )
+    return frozenset(int(r[0]) for r in rows)

@@ -1,0 +1,272 @@
+"""The database schema (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+Times are integer microseconds since the Unix epoch; user and session ids are Snowflake ids;
+``events.msg_id`` and ``events.time`` are handed out together by the single ``event_clock`` row,
+so both grow strictly with commit order.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# An auto-incrementing 64-bit key (SQLite only auto-increments INTEGER PRIMARY KEY).
+AutoId = BigInteger().with_variant(Integer(), "sqlite")
+
+server_info = Table(
+    "server_info",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ocid", String(50), nullable=False, unique=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("passwd", Text, nullable=True),
+    Column("name", Text, nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("avatar_key", String(128), nullable=True),
+    Column("user_status", Text, nullable=True),
+    Column("user_status_expires_at", BigInteger, nullable=True),
+    Column("account_status", SmallInteger, nullable=False, default=0),
+    Column("deleted_at", BigInteger, nullable=True),
+    Column("register_time", BigInteger, nullable=False),
+    Column("public_update_time", BigInteger, nullable=False),
+    Column("update_time", BigInteger, nullable=False),
+    Column("resource_used", BigInteger, nullable=False, default=0),
+    Column("friend_limit", Integer, nullable=False),
+    Column("email_verified", Boolean, nullable=False, default=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("failed_login_since", BigInteger, nullable=True),
+)
+
+permissions = Table(
+    "permissions",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("description", Text, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False, default=""),
+    Column("description", Text, nullable=True),
+    Column("avatar_key", String(128), nullable=True),
+    Column("created_time", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+    Column("default_role_id", BigInteger, nullable=False, default=1),
+    Column("e2ee_on", Boolean, nullable=False, default=False),
+    Column("room_key_time", BigInteger, nullable=False),
+    Column("leaving_to_process", Boolean, nullable=False, default=False),
+    Column("is_private", Boolean, nullable=False, default=False),
+)
+
+roles = Table(
+    "roles",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=True),
+    Column(
+        "session_id",
+        BigInteger,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    Column("creator_id", BigInteger, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+)
+
+role_permissions = Table(
+    "role_permissions",
+    metadata,
+    Column("role_id", BigInteger, ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("permission_id", BigInteger, ForeignKey("permissions.id"), primary_key=True),
+)
+
+session_members = Table(
+    "session_members",
+    metadata,
+    Column(
+        "session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", BigInteger, ForeignKey("roles.id"), nullable=False),
+    Column("joined_at", BigInteger, nullable=False),
+    # Session events with a msg_id above this are part of this membership's history.
+    Column("visible_after", BigInteger, nullable=False),
+    Index("ix_session_members_user", "user_id", "session_id"),
+)
+
+friends = Table(
+    "friends",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("friend_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "contact_user_id",
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("display_name", String(200), nullable=True),
+)
+
+friend_requests = Table(
+    "friend_requests",
+    metadata,
+    Column("inviter_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("invitee_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("leave_message", Text, nullable=True),
+    Column("display_name", String(200), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+)
+
+event_clock = Table(
+    "event_clock",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_id", BigInteger, nullable=False),
+    Column("last_time", BigInteger, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("msg_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("time", BigInteger, nullable=False, unique=True),
+    # Field number of the FetchMsgsResponse variant, e.g. 1 = msg.
+    Column("kind", SmallInteger, nullable=False),
+    # Serialized FetchMsgsResponse holding only the variant.
+    Column("payload", LargeBinary, nullable=False),
+    Column("sender_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
+    # 0: members of session_id; 1: the rows of event_recipients; 2: everyone.
+    Column("audience", SmallInteger, nullable=False),
+    Column("is_encrypted", Boolean, nullable=False, default=False),
+    Column("is_announcement", Boolean, nullable=False, default=False),
+    Index("ix_events_session_msg", "session_id", "msg_id"),
+)
+
+event_recipients = Table(
+    "event_recipients",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("msg_id", BigInteger, ForeignKey("events.msg_id", ondelete="CASCADE"), primary_key=True),
+)
+
+session_invitations = Table(
+    "session_invitations",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("inviter_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("invitee_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("leave_message", Text, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    UniqueConstraint("session_id", "invitee_id", name="uq_session_invitations_pair"),
+)
+
+join_requests = Table(
+    "join_requests",
+    metadata,
+    Column(
+        "session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("leave_message", Text, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+)
+
+
+def _restriction_table(name: str) -> Table:
+    """Mutes and bans share one shape; ``user_id`` NULL means the whole session."""
+    return Table(
+        name,
+        metadata,
+        Column("id", AutoId, primary_key=True, autoincrement=True),
+        Column(
+            "session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+        Column("created_at", BigInteger, nullable=False),
+        # NULL: permanent.
+        Column("expires_at", BigInteger, nullable=True),
+        Index(f"ix_{name}_session_user", "session_id", "user_id"),
+    )
+
+
+mutes = _restriction_table("mutes")
+bans = _restriction_table("bans")
+
+files = Table(
+    "files",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
+    Column("size", BigInteger, nullable=False),
+    Column("hash", LargeBinary, nullable=False),
+    Column("auto_clean", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_files_user", "user_id", "created_at"),
+)
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
+    Column("hash", LargeBinary, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("auto_clean", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+)
+
+upload_chunks = Table(
+    "upload_chunks",
+    metadata,
+    Column("upload_id", String(80), ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True),
+    Column("chunk_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+)

@@ -1,0 +1,95 @@
+"""Test helpers: users, friendships and reading events off FetchMsgs streams."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import grpc
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from ourchat.client import OurChatClient, OurChatRpcError
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@functools.cache
+def public_key() -> bytes:
+    """One 2048-bit RSA public key (SubjectPublicKeyInfo DER), shared by all test users."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+@dataclass
+class User:
+    """A registered user and its logged-in client."""
+
+    id: int
+    ocid: str
+    email: str
+    name: str
+    client: OurChatClient
+
+
+async def register_user(client: OurChatClient, name: str = "user") -> User:
+    """Register a new unique user through ``client``."""
+    n = next(_counter)
+    email = f"{name}{n}@example.com"
+    response = await client.register(email, PASSWORD, f"{name}{n}", public_key())
+    return User(response.id, response.ocid, email, f"{name}{n}", client)
+
+
+class Stream:
+    """An open FetchMsgs stream whose events are collected in the background."""
+
+    def __init__(self, client: OurChatClient, since_us: int = 0, **kwargs: bool) -> None:
+        self.events: list[object] = []
+        self.error: OurChatRpcError | None = None
+        self._new = asyncio.Event()
+        self._iter: AsyncIterator[object] = client.fetch_msgs(since_us, **kwargs)
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            async for ev in self._iter:
+                self.events.append(ev)
+                self._new.set()
+        except OurChatRpcError as exc:
+            self.error = exc
+            self._new.set()
+        except asyncio.CancelledError:
+            pass
+
+    async def wait_for(self, count: int, timeout: float = 5.0) -> list[object]:
+        """Wait until at least ``count`` events arrived; returns all events so far."""
+        async with asyncio.timeout(timeout):
+            while len(self.events) < count and self.error is None:
+                self._new.clear()
+                await self._new.wait()
+        return list(self.events)
+
+    async def settle(self, delay: float = 0.2) -> list[object]:
+        """Give in-flight events ``delay`` seconds to arrive; returns all events so far."""
+        await asyncio.sleep(delay)
+        return list(self.events)
+
+    async def close(self) -> None:
+        """Stop reading."""
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+async def expect_error(awaitable: object, code: grpc.StatusCode, detail: str) -> OurChatRpcError:
+    """Await ``awaitable`` and check that it fails with exactly ``code`` and ``detail``."""
+    with pytest.raises(OurChatRpcError) as info:
+        await awaitable  # type: ignore[misc]
+    assert (info.value.code, info.value.detail) == (code, detail)
+    return info.value

@@ -1,0 +1,65 @@
+"""The committed src/ourchat/_pb matches proto/, and proto/ matches the wire reference WIRE.md."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+GENERATED_DIR = REPO_ROOT / "src" / "ourchat" / "_pb"
+WIRE_MD = REPO_ROOT.parent / "shared" / "protocol" / "WIRE.md"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Map each file under ``root`` (relative POSIX path, ``__pycache__`` ignored) to its bytes."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.relative_to(root).parts
+    }
+
+
+def _load_check_wire() -> ModuleType:
+    """Import scripts/check_wire.py as a module (scripts/ is not a package)."""
+    name = "_ourchat_scripts_check_wire"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / "check_wire.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_code_is_up_to_date(tmp_path: Path) -> None:
+    out = tmp_path / "_pb"
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "gen_protos.py"), "--out", str(out)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    fresh, committed = _tree(out), _tree(GENERATED_DIR)
+    hint = "src/ourchat/_pb is stale: run `python scripts/gen_protos.py`"
+    assert sorted(fresh.keys() - committed.keys()) == [], f"{hint} (files missing)"
+    assert sorted(committed.keys() - fresh.keys()) == [], f"{hint} (stale files)"
+    changed = sorted(path for path in fresh if fresh[path] != committed[path])
+    assert changed == [], f"{hint} (files differ)"
+
+
+def test_protos_match_wire_reference() -> None:
+    if not WIRE_MD.is_file():
+        pytest.skip(f"wire reference not found at {WIRE_MD}")
+    check_wire = _load_check_wire()
+    differences: list[str] = check_wire.check(WIRE_MD, REPO_ROOT / "src")
+    assert differences == []
