@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import grpc
@@ -14,6 +14,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ourchat.client import OurChatClient, OurChatRpcError
+from ourchat.domain import membership
+from ourchat.ids import PredefinedRole
+from ourchat.server.deps import Deps
+from ourchat.storage import sessions as session_store
+from ourchat.storage.uow import unit_of_work
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -93,3 +98,25 @@ async def expect_error(awaitable: object, code: grpc.StatusCode, detail: str) ->
         await awaitable  # type: ignore[misc]
     assert (info.value.code, info.value.detail) == (code, detail)
     return info.value
+
+
+async def make_group(deps: Deps, *members: User, roles: Sequence[int] = ()) -> int:
+    """A group session holding ``members`` (first one owner, others ``roles`` or member).
+
+    Built directly in the database, for tests that are not about creating sessions.
+    """
+    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
+        session_id = deps.ids.next_id()
+        await session_store.create(tx.conn, session_id=session_id, now_us=tx.now_us, name="group")
+        for index, user in enumerate(members):
+            if index < len(roles):
+                role = roles[index]
+            else:
+                role = PredefinedRole.OWNER if index == 0 else PredefinedRole.MEMBER
+            await membership.join(tx, session_id, user.id, role)
+    return session_id
+
+
+def kinds(events: Sequence[object]) -> list[str | None]:
+    """The variant name of each FetchMsgsResponse."""
+    return [e.WhichOneof("respond_event_type") for e in events]  # type: ignore[attr-defined]

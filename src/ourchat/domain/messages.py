@@ -1,0 +1,114 @@
+"""Sending and recalling chat messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ourchat import details
+from ourchat.delivery import payloads
+from ourchat.delivery.events import Audience
+from ourchat.domain.permissions import rank, require_member
+from ourchat.errors import NotFound, PermissionDenied
+from ourchat.ids import Permission
+from ourchat.server.deps import Deps
+from ourchat.storage import events as stored_events
+from ourchat.storage import restrictions
+from ourchat.storage import sessions as session_store
+from ourchat.storage.uow import unit_of_work
+
+MSG_KIND = 1
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Where a new event landed."""
+
+    msg_id: int
+    time_us: int
+
+
+async def send_message(
+    deps: Deps,
+    *,
+    sender_id: int,
+    session_id: int,
+    markdown_text: str,
+    involved_files: Sequence[str],
+    is_encrypted: bool,
+) -> Stored:
+    """Store a message and push it to every current member of the session, sender included.
+
+    Raises:
+        PermissionDenied: "User Not In Session", "Permission Denied" (no permission 1),
+            "User Muted", or "E2EE Not On" for an encrypted message in a plain session.
+    """
+    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
+        role = await require_member(tx.conn, session_id, sender_id)
+        if int(Permission.SEND_MSG) not in await session_store.role_permissions_of(tx.conn, role):
+            raise PermissionDenied(details.PERMISSION_DENIED)
+        if await restrictions.active(tx.conn, restrictions.mutes, session_id, sender_id, tx.now_us):
+            raise PermissionDenied(details.USER_MUTED)
+        if is_encrypted:
+            session = await session_store.get(tx.conn, session_id)
+            if session is None or not session["e2ee_on"]:
+                raise PermissionDenied(details.E2EE_NOT_ON)
+        kind, payload = payloads.message(
+            session_id=session_id,
+            sender_id=sender_id,
+            markdown_text=markdown_text,
+            involved_files=involved_files,
+            is_encrypted=is_encrypted,
+        )
+        event = await stored_events.store(
+            tx,
+            kind=kind,
+            payload=payload,
+            audience=Audience.SESSION,
+            sender_id=sender_id,
+            session_id=session_id,
+            is_encrypted=is_encrypted,
+        )
+    return Stored(event.msg_id, event.time_us)
+
+
+async def recall_message(deps: Deps, *, caller_id: int, session_id: int, msg_id: int) -> Stored:
+    """Withdraw a message: it is deleted and the session's members are told.
+
+    The sender may recall their own message; anyone else needs permission 2 and a higher rank
+    than the sender.
+
+    Raises:
+        PermissionDenied: "User Not In Session" for non-members, "Permission Denied" otherwise.
+        NotFound: "Message Not Found" when ``msg_id`` is not a chat message of this session.
+    """
+    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
+        role = await require_member(tx.conn, session_id, caller_id)
+        row = await stored_events.get(tx.conn, msg_id)
+        if row is None or row["session_id"] != session_id or row["kind"] != MSG_KIND:
+            raise NotFound(details.MESSAGE_NOT_FOUND)
+        sender = row["sender_id"]
+        if sender != caller_id:
+            perms = await session_store.role_permissions_of(tx.conn, role)
+            if int(Permission.RECALL_OTHER_MSG) not in perms:
+                raise PermissionDenied(details.PERMISSION_DENIED)
+            target_role = (
+                await session_store.member_role(tx.conn, session_id, int(sender))
+                if sender is not None
+                else None
+            )
+            if target_role is not None:
+                target_perms = await session_store.role_permissions_of(tx.conn, target_role)
+                if rank(role, perms) <= rank(target_role, target_perms):
+                    raise PermissionDenied(details.PERMISSION_DENIED)
+        await stored_events.remove(tx.conn, msg_id)
+        kind, payload = payloads.recall(msg_id)
+        event = await stored_events.store(
+            tx,
+            kind=kind,
+            payload=payload,
+            audience=Audience.SESSION,
+            sender_id=caller_id,
+            session_id=session_id,
+        )
+    return Stored(event.msg_id, event.time_us)

@@ -1,0 +1,1 @@
+"""OurChatService message delivery: SendMsg, FetchMsgs, RecallMsg."""
