@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from ourchat.client import OurChatClient
 from ourchat.clock import ManualClock
 from ourchat.config import Settings
+from ourchat.ids import PREDEFINED_ROLES
 from ourchat.server.app import OurChatServer
 from tests.helpers import User, register_user
 
@@ -81,7 +82,20 @@ async def _reset_pg(url: str) -> None:
                 )
             ]
             await conn.execute(text(f"TRUNCATE {', '.join(names)} CASCADE"))
-            await conn.execute(text("DELETE FROM roles WHERE id > 3"))
+            # TRUNCATE ... CASCADE also empties the seeded roles (custom roles point at
+            # sessions), so put the predefined ones back.
+            await conn.execute(text("TRUNCATE roles, role_permissions CASCADE"))
+            for role, (name, description, perms) in PREDEFINED_ROLES.items():
+                await conn.execute(
+                    text("INSERT INTO roles (id, name, description) VALUES (:i, :n, :d)"),
+                    {"i": int(role), "n": name, "d": description},
+                )
+                for perm in sorted(perms):
+                    await conn.execute(
+                        text("INSERT INTO role_permissions VALUES (:r, :p)"),
+                        {"r": int(role), "p": perm},
+                    )
+            await conn.execute(text("SELECT setval(pg_get_serial_sequence('roles', 'id'), 3)"))
             await conn.execute(text("UPDATE event_clock SET last_id = 0, last_time = 0"))
     finally:
         await engine.dispose()
