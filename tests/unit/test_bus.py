@@ -1,0 +1,46 @@
+"""The in-process bus and subscriptions: addressing, several subscriptions, overflow."""
+
+from __future__ import annotations
+
+import pytest
+
+from ourchat import details
+from ourchat.delivery.bus import SubscriptionClosed
+from ourchat.delivery.events import Event
+from ourchat.delivery.memory import InProcessBus
+
+
+def _event(msg_id: int, recipients: frozenset[int] | None) -> Event:
+    return Event(msg_id, msg_id * 10, b"", recipients)
+
+
+async def test_events_reach_each_subscription_of_each_recipient_only() -> None:
+    bus = InProcessBus()
+    async with bus.subscribe(1) as a1, bus.subscribe(1) as a2, bus.subscribe(2) as b:
+        await bus.publish(_event(1, frozenset({1})))
+        await bus.publish(_event(2, None))
+        assert [(await a1.get()).msg_id, (await a1.get()).msg_id] == [1, 2]
+        assert [(await a2.get()).msg_id, (await a2.get()).msg_id] == [1, 2]
+        assert (await b.get()).msg_id == 2
+        assert b._queue.empty()
+    assert bus.fanout.open_count == 0
+
+
+async def test_a_subscription_that_falls_behind_is_closed() -> None:
+    bus = InProcessBus(queue_limit=3)
+    async with bus.subscribe(1) as sub:
+        for i in range(5):
+            await bus.publish(_event(i, frozenset({1})))
+        assert [(await sub.get()).msg_id for _ in range(3)] == [0, 1, 2]
+        with pytest.raises(SubscriptionClosed) as closed:
+            await sub.get()
+        assert closed.value.reason == details.STREAM_LAGGED
+
+
+async def test_closing_the_bus_ends_subscriptions() -> None:
+    bus = InProcessBus()
+    async with bus.subscribe(7) as sub:
+        await bus.close()
+        with pytest.raises(SubscriptionClosed) as closed:
+            await sub.get()
+        assert closed.value.reason == details.SHUTTING_DOWN
