@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.storage.tables import bans, mutes
 
-__all__ = ["active", "bans", "lift", "mutes", "place"]
+__all__ = ["active", "bans", "in_force", "lift", "mutes", "place"]
 
 
 def _live(table: Table, now_us: int):  # type: ignore[no-untyped-def]
@@ -72,3 +72,27 @@ async def lift(
         delete(table).where(table.c.session_id == session_id, _target(table, user_id))
     )
     return was_live
+
+
+async def in_force(
+    conn: AsyncConnection,
+    table: Table,
+    session_id: int,
+    targets: list[int | None],
+    now_us: int,
+) -> set[int | None]:
+    """Which of ``targets`` (None: the session-wide row) have their own restriction in force."""
+    wanted = [t for t in targets if t is not None]
+    conditions = []
+    if wanted:
+        conditions.append(table.c.user_id.in_(wanted))
+    if None in targets:
+        conditions.append(table.c.user_id.is_(None))
+    if not conditions:
+        return set()
+    rows = await conn.execute(
+        select(table.c.user_id).where(
+            table.c.session_id == session_id, or_(*conditions), _live(table, now_us)
+        )
+    )
+    return {int(r[0]) if r[0] is not None else None for r in rows}

@@ -1,0 +1,1 @@
+"""OurChatService session calls: lifecycle, invitations, join requests and moderation."""
