@@ -87,17 +87,14 @@ class LocalFanout:
     def deliver(self, event: Event) -> None:
         """Hand ``event`` to every local subscription it is addressed to."""
         if event.recipients is None:
-            for subs in self._by_user.values():
-                for sub in subs:
-                    sub.deliver(event)
-                    self.delivered += 1
-            return
-        for uid in event.recipients:
-            subs = self._by_user.get(uid)
-            if subs:
-                for sub in subs:
-                    sub.deliver(event)
-                    self.delivered += 1
+            targets: list[set[Subscription]] = list(self._by_user.values())
+        else:
+            by_user = self._by_user
+            targets = [by_user[uid] for uid in event.recipients if uid in by_user]
+        for subs in targets:
+            for sub in subs:
+                sub.deliver(event)
+            self.delivered += len(subs)
 
     def close_all(self, reason: str) -> None:
         """Close every local subscription (used when the bus can no longer vouch for them)."""
@@ -118,8 +115,8 @@ class LocalFanout:
         try:
             yield sub
         finally:
-            subs = self._by_user.get(user_id)
-            if subs is not None:
-                subs.discard(sub)
-                if not subs:
+            remaining = self._by_user.get(user_id)
+            if remaining is not None:
+                remaining.discard(sub)
+                if not remaining:
                     del self._by_user[user_id]

@@ -88,12 +88,13 @@ async def recall_message(deps: Deps, *, caller_id: int, session_id: int, msg_id:
         if row is None or row["session_id"] != session_id or row["kind"] != MSG_KIND:
             raise NotFound(details.MESSAGE_NOT_FOUND)
         sender = row["sender_id"]
+        assert sender is None or isinstance(sender, int)
         if sender != caller_id:
             perms = await session_store.role_permissions_of(tx.conn, role)
             if int(Permission.RECALL_OTHER_MSG) not in perms:
                 raise PermissionDenied(details.PERMISSION_DENIED)
             target_role = (
-                await session_store.member_role(tx.conn, session_id, int(sender))
+                await session_store.member_role(tx.conn, session_id, sender)
                 if sender is not None
                 else None
             )

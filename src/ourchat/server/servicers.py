@@ -105,9 +105,7 @@ def _find_handle(module_name: str) -> Callable[..., Any] | None:
     return handle
 
 
-def _method_handler(
-    deps: Deps, method: MethodDescriptor, handle: Callable[..., Any] | None
-) -> grpc.RpcMethodHandler:
+def _method_handler(deps: Deps, method: MethodDescriptor, handle: Callable[..., Any] | None) -> Any:
     request_cls = message_factory.GetMessageClass(method.input_type)
     response_cls = message_factory.GetMessageClass(method.output_type)
     kwargs: dict[str, Any] = {
@@ -134,7 +132,7 @@ def _method_handler(
     return grpc.unary_unary_rpc_method_handler(unary, **kwargs)
 
 
-def generic_handlers(deps: Deps) -> list[grpc.GenericRpcHandler]:
+def generic_handlers(deps: Deps) -> list[Any]:
     """One generic handler per service, covering every method the protocol defines."""
     result = []
     for key, service in SERVICES.items():

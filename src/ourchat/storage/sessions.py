@@ -44,7 +44,7 @@ async def create(
 async def get(conn: AsyncConnection, session_id: int) -> Mapping[str, Any] | None:
     """Every column of one session, or None."""
     row = (await conn.execute(select(sessions).where(sessions.c.id == session_id))).first()
-    return row._mapping if row is not None else None
+    return dict(row._mapping) if row is not None else None
 
 
 async def set_fields(conn: AsyncConnection, session_id: int, **values: Any) -> None:
