@@ -1,0 +1,19 @@
+"""OurChatService.LeaveSession: the caller leaves a group session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ourchat._pb.service.ourchat.session.leave_session.v1.leave_session_pb2 import (
+    LeaveSessionRequest,
+    LeaveSessionResponse,
+)
+from ourchat.domain import sessions
+from ourchat.server.call import current_user_id
+from ourchat.server.deps import Deps
+
+
+async def handle(deps: Deps, request: LeaveSessionRequest, context: Any) -> LeaveSessionResponse:
+    """End the caller's membership of ``request.session_id``."""
+    await sessions.leave_session(deps, caller_id=current_user_id(), session_id=request.session_id)
+    return LeaveSessionResponse()

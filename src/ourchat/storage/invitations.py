@@ -1,0 +1,180 @@
+"""Queries on pending session invitations (``session_invitations``) and join requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ourchat.storage.tables import join_requests, session_invitations
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """A pending invitation of ``invitee_id`` into ``session_id``, sent by ``inviter_id``."""
+
+    session_id: int
+    inviter_id: int
+    invitee_id: int
+    leave_message: str | None
+    created_at: int
+    expires_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRequest:
+    """A pending request of ``user_id`` to join ``session_id``."""
+
+    session_id: int
+    user_id: int
+    leave_message: str | None
+    created_at: int
+    expires_at: int
+
+
+def _upsert(conn: AsyncConnection, table: Table, keys: tuple[str, ...], **values: Any) -> Any:
+    """An INSERT that overwrites the non-key ``values`` of an existing row with the same keys."""
+    stmt: Any = (
+        postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    ).values(**values)
+    updates = {k: stmt.excluded[k] for k in values if k not in keys}
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
+
+
+# Invitations ---------------------------------------------------------------------------------
+
+
+async def put_invitation(
+    conn: AsyncConnection,
+    *,
+    session_id: int,
+    inviter_id: int,
+    invitee_id: int,
+    leave_message: str | None,
+    now_us: int,
+    expires_at: int,
+) -> None:
+    """Record an invitation, replacing an earlier one of the same invitee to the same session."""
+    await conn.execute(
+        _upsert(
+            conn,
+            session_invitations,
+            ("session_id", "invitee_id"),
+            session_id=session_id,
+            inviter_id=inviter_id,
+            invitee_id=invitee_id,
+            leave_message=leave_message,
+            created_at=now_us,
+            expires_at=expires_at,
+        )
+    )
+
+
+async def take_invitation(
+    conn: AsyncConnection, session_id: int, invitee_id: int, now_us: int
+) -> Invitation | None:
+    """Consume the invitation of ``invitee_id`` into ``session_id`` unless it expired by ``now_us``.
+
+    The row is deleted and returned; of two concurrent callers only one gets it.
+    """
+    row = (
+        await conn.execute(
+            delete(session_invitations)
+            .where(
+                session_invitations.c.session_id == session_id,
+                session_invitations.c.invitee_id == invitee_id,
+                session_invitations.c.expires_at > now_us,
+            )
+            .returning(*session_invitations.c)
+        )
+    ).first()
+    if row is None:
+        return None
+    m = row._mapping
+    return Invitation(
+        session_id=int(m["session_id"]),
+        inviter_id=int(m["inviter_id"]),
+        invitee_id=int(m["invitee_id"]),
+        leave_message=m["leave_message"],
+        created_at=int(m["created_at"]),
+        expires_at=int(m["expires_at"]),
+    )
+
+
+async def remove_invitation(conn: AsyncConnection, session_id: int, invitee_id: int) -> None:
+    """Delete the invitation of ``invitee_id`` into ``session_id`` (expired or not)."""
+    await conn.execute(
+        delete(session_invitations).where(
+            session_invitations.c.session_id == session_id,
+            session_invitations.c.invitee_id == invitee_id,
+        )
+    )
+
+
+# Join requests -------------------------------------------------------------------------------
+
+
+async def put_join_request(
+    conn: AsyncConnection,
+    *,
+    session_id: int,
+    user_id: int,
+    leave_message: str | None,
+    now_us: int,
+    expires_at: int,
+) -> None:
+    """Record a request to join, replacing (and so refreshing) an earlier one of the same user."""
+    await conn.execute(
+        _upsert(
+            conn,
+            join_requests,
+            ("session_id", "user_id"),
+            session_id=session_id,
+            user_id=user_id,
+            leave_message=leave_message,
+            created_at=now_us,
+            expires_at=expires_at,
+        )
+    )
+
+
+async def take_join_request(
+    conn: AsyncConnection, session_id: int, user_id: int, now_us: int
+) -> JoinRequest | None:
+    """Consume the request of ``user_id`` to join ``session_id`` unless it expired by ``now_us``.
+
+    The row is deleted and returned; of two concurrent callers only one gets it.
+    """
+    row = (
+        await conn.execute(
+            delete(join_requests)
+            .where(
+                join_requests.c.session_id == session_id,
+                join_requests.c.user_id == user_id,
+                join_requests.c.expires_at > now_us,
+            )
+            .returning(*join_requests.c)
+        )
+    ).first()
+    if row is None:
+        return None
+    m = row._mapping
+    return JoinRequest(
+        session_id=int(m["session_id"]),
+        user_id=int(m["user_id"]),
+        leave_message=m["leave_message"],
+        created_at=int(m["created_at"]),
+        expires_at=int(m["expires_at"]),
+    )
+
+
+async def remove_join_request(conn: AsyncConnection, session_id: int, user_id: int) -> None:
+    """Delete the request of ``user_id`` to join ``session_id`` (expired or not)."""
+    await conn.execute(
+        delete(join_requests).where(
+            join_requests.c.session_id == session_id, join_requests.c.user_id == user_id
+        )
+    )
