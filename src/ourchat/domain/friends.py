@@ -123,8 +123,8 @@ async def answer_invitation(
     The request is consumed either way. Accepting creates, in the same transaction, the private
     session (both users owners), both friend rows and the contact entries: the invitee's entry
     for the inviter (unnamed, kept if it exists) and the inviter's entry for the invitee (named
-    as the request said). Any request in the other direction is dropped too. Both users get
-    one result event.
+    as the request said; a request without a name keeps an existing one). Any request in the
+    other direction is dropped too. Both users get one result event.
 
     Raises:
         NotFound: "Friend Invitation Not Found" when there is no unexpired request (or the
@@ -154,9 +154,12 @@ async def answer_invitation(
             await membership.join(tx, session_id, invitee_id, PredefinedRole.OWNER)
             await friend_store.add_pair(tx.conn, inviter_id, invitee_id, session_id)
             await friend_store.ensure_contact(tx.conn, invitee_id, inviter_id)
-            await friend_store.set_contact_name(
-                tx.conn, inviter_id, invitee_id, request.display_name
-            )
+            if request.display_name is None:
+                await friend_store.ensure_contact(tx.conn, inviter_id, invitee_id)
+            else:
+                await friend_store.set_contact_name(
+                    tx.conn, inviter_id, invitee_id, request.display_name
+                )
             await friend_store.remove_requests_between(tx.conn, inviter_id, invitee_id)
         else:
             await friend_store.remove_request(tx.conn, inviter_id, invitee_id)
