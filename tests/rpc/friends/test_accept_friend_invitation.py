@@ -5,6 +5,7 @@ from __future__ import annotations
 import grpc
 
 from ourchat import details
+from ourchat._pb.service.ourchat.session.get_session_info.v1 import get_session_info_pb2 as info_pb
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
 from ourchat.storage.tables import contacts, friend_requests, friends, session_members, sessions
@@ -80,6 +81,24 @@ async def test_accepting_creates_a_private_session_owned_by_both(
         (c["user_id"], c["contact_user_id"], c["display_name"]) for c in contact_rows
     ) == sorted([(alice.id, bob.id, "Bobby"), (bob.id, alice.id, None)])
     assert await rows(server, friend_requests) == []
+    for user in (alice, bob):
+        info = await user.client.call(
+            "GetSessionInfo",
+            info_pb.GetSessionInfoRequest(
+                session_id=session_id,
+                query_values=[
+                    info_pb.QUERY_VALUES_NAME,
+                    info_pb.QUERY_VALUES_MEMBERS,
+                    info_pb.QUERY_VALUES_ROLES,
+                    info_pb.QUERY_VALUES_SIZE,
+                ],
+            ),
+        )
+        assert (info.name, info.size) == ("", 2)
+        assert sorted(info.members) == sorted([alice.id, bob.id])
+        assert sorted((r.user_id, r.role) for r in info.roles) == sorted(
+            [(alice.id, PredefinedRole.OWNER), (bob.id, PredefinedRole.OWNER)]
+        )
     # The request was consumed.
     await expect_error(
         answer(bob, alice.id),
