@@ -1,4 +1,4 @@
-"""Creating accounts and logging in: validation, hashing, the lock counter and tokens."""
+"""Creating, logging in to and removing accounts: validation, hashing, the lock counter, tokens."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
-from ourchat.domain import validation
+from ourchat.domain import membership, validation
 from ourchat.domain.passwords import strength
 from ourchat.domain.server_identity import random_alnum
 from ourchat.errors import AlreadyExists, InvalidArgument, NotFound, Unauthenticated
 from ourchat.server.deps import Deps
+from ourchat.storage import sessions as session_store
 from ourchat.storage import users
 from ourchat.storage.uow import unit_of_work
 
@@ -96,7 +97,13 @@ class LoggedIn:
 async def login(
     deps: Deps, *, email: str | None = None, ocid: str | None = None, password: str
 ) -> LoggedIn:
-    """Check a password; count failures and lock the account after too many.
+    """Check a password; count attempts in the database and lock the account after too many.
+
+    Each attempt is counted before the password is verified (atomically, so concurrent
+    guesses cannot get past the limit); a successful login clears the count. With the default
+    settings 5 wrong passwords answer "Wrong Password" and later attempts, even with the right
+    password, answer "Account Locked" until ``lock_account_duration_seconds`` after the first
+    failure. ``lock_account_after_failed_logins = 0`` disables locking.
 
     Raises:
         NotFound: "User Not Found" (also for unregistered accounts).
@@ -111,21 +118,55 @@ async def login(
         raise Unauthenticated(details.EMAIL_NOT_VERIFIED)
     if user["passwd"] is None:
         raise Unauthenticated(details.WRONG_PASSWORD)
-    now = deps.clock.now_us()
-    window = settings.lock_account_duration_seconds * US_PER_SECOND
-    since = user["failed_login_since"]
-    failures = user["failed_logins"] if since is not None and now < since + window else 0
-    limit = settings.lock_account_after_failed_logins
-    if limit > 0 and failures >= limit:
+    user_id = int(user["id"])
+    async with deps.db.write() as conn:
+        counted = await users.reserve_login_attempt(
+            conn,
+            user_id,
+            now_us=deps.clock.now_us(),
+            window_us=settings.lock_account_duration_seconds * US_PER_SECOND,
+            limit=settings.lock_account_after_failed_logins,
+        )
+    if not counted:
         raise Unauthenticated(details.ACCOUNT_LOCKED)
     if not await deps.passwords.verify(user["passwd"], password):
-        async with deps.db.write() as conn:
-            if failures == 0:
-                await users.set_fields(conn, user["id"], failed_logins=1, failed_login_since=now)
-            else:
-                await users.add_failed_login(conn, user["id"])
         raise Unauthenticated(details.WRONG_PASSWORD)
-    if user["failed_logins"]:
-        async with deps.db.write() as conn:
-            await users.set_fields(conn, user["id"], failed_logins=0, failed_login_since=None)
-    return LoggedIn(user_id=user["id"], ocid=user["ocid"], token=deps.tokens.issue(user["id"]))
+    async with deps.db.write() as conn:
+        await users.clear_failed_logins(conn, user_id)
+    return LoggedIn(user_id=user_id, ocid=user["ocid"], token=deps.tokens.issue(user_id))
+
+
+async def unregister(deps: Deps, user_id: int) -> None:
+    """Remove an account according to ``unregister_policy``; nobody is notified.
+
+    Under both policies the user first leaves every session through the ordinary leave rules
+    (ownership passes on, a session left empty is deleted), so member counts stay real.
+
+    * ``disable``: the row stays with ``account_status = 1`` and ``deleted_at``; later calls with
+      its tokens answer "Account Deleted", Auth answers "User Not Found", GetAccountInfo and
+      GetId still find it, and its e-mail and ocid stay taken. Friend and contact rows are kept
+      (the friends still list it); pending friend requests, session invitations and join
+      requests from or to it are dropped so none can bring it back into a session.
+    * ``delete``: the row is deleted and everything referring to it cascades (friendships,
+      contacts, its messages, its files rows, pending requests). The private session of each of
+      its friendships is deleted as DeleteFriend would. Later calls answer "User Not Found".
+    """
+    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
+        delete_row = deps.settings.unregister_policy == "delete"
+        for session_id in await session_store.sessions_of(tx.conn, user_id):
+            session = await session_store.get(tx.conn, session_id)
+            if delete_row and session is not None and session["is_private"]:
+                await session_store.remove(tx.conn, session_id)
+            else:
+                await membership.leave(tx, session_id, user_id)
+        if delete_row:
+            await users.remove(tx.conn, user_id)
+        else:
+            await users.remove_pending_requests(tx.conn, user_id)
+            await users.set_fields(
+                tx.conn,
+                user_id,
+                account_status=ACCOUNT_DELETED,
+                deleted_at=tx.now_us,
+                update_time=tx.now_us,
+            )

@@ -36,6 +36,9 @@ class Passwords:
 async def strength(password: str, user_inputs: list[str]) -> int:
     """zxcvbn score 0-4 of ``password``, with the user's own name and email as known words."""
 
+    if not password:
+        return 0  # zxcvbn itself fails on an empty string
+
     def _score() -> int:
         return int(zxcvbn(password[:100], user_inputs=user_inputs)["score"])
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from cryptography.hazmat.primitives.serialization import load_der_public_key, load_pem_public_key
 from email_validator import EmailNotValidError, validate_email
 
@@ -31,15 +35,15 @@ def is_valid_public_key(key: bytes) -> bool:
     """An RSA public key (2048 to 8192 bits) as PKCS#8 DER, PKCS#1 DER or PKCS#8 PEM."""
     if len(key) < MIN_KEY_BYTES:
         return False
-    loaders = (
-        lambda: load_der_public_key(key),
-        lambda: load_pem_public_key(_pkcs1_pem(key)),
-        lambda: load_pem_public_key(key),
+    parsers: tuple[Callable[[bytes], PublicKeyTypes], ...] = (
+        load_der_public_key,
+        lambda der: load_pem_public_key(_pkcs1_pem(der)),
+        load_pem_public_key,
     )
-    for load in loaders:
+    for parse in parsers:
         try:
-            parsed = load()
-        except (ValueError, TypeError):
+            parsed = parse(key)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
             continue
         return isinstance(parsed, rsa.RSAPublicKey) and parsed.key_size in RSA_BITS
     return False

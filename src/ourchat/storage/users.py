@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, case, delete, or_, select, true, update
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ourchat.storage.tables import users
+from ourchat.storage.tables import (
+    contacts,
+    friend_requests,
+    friends,
+    join_requests,
+    session_invitations,
+    users,
+)
 
 
 async def account_status(conn: AsyncConnection, user_id: int) -> int | None:
@@ -19,7 +26,7 @@ async def account_status(conn: AsyncConnection, user_id: int) -> int | None:
     return int(value) if value is not None else None
 
 
-async def get(conn: AsyncConnection, user_id: int) -> Mapping[str, Any] | None:
+async def get(conn: AsyncConnection, user_id: int) -> RowMapping | None:
     """Every column of one user, or None."""
     row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
     return row._mapping if row is not None else None
@@ -27,7 +34,7 @@ async def get(conn: AsyncConnection, user_id: int) -> Mapping[str, Any] | None:
 
 async def find_by(
     conn: AsyncConnection, *, email: str | None = None, ocid: str | None = None
-) -> Mapping[str, Any] | None:
+) -> RowMapping | None:
     """The user with exactly this email or ocid, or None."""
     column, value = (users.c.email, email) if email is not None else (users.c.ocid, ocid)
     row = (await conn.execute(select(users).where(column == value))).first()
@@ -70,8 +77,82 @@ async def public_key(conn: AsyncConnection, user_id: int) -> bytes:
     return bytes(value) if value is not None else b""
 
 
-async def add_failed_login(conn: AsyncConnection, user_id: int) -> None:
-    """Count one more wrong password within the current lock window."""
-    await conn.execute(
-        update(users).where(users.c.id == user_id).values(failed_logins=users.c.failed_logins + 1)
+async def reserve_login_attempt(
+    conn: AsyncConnection, user_id: int, *, now_us: int, window_us: int, limit: int
+) -> bool:
+    """Count one password attempt in the lock window, unless the account is locked.
+
+    In one atomic ``UPDATE``: a window that has passed (or never started) restarts at this
+    attempt with a count of 1; otherwise the count grows by one, but only while it is below
+    ``limit`` (``limit`` 0: never locked). Concurrent attempts therefore can never get past
+    the limit. A successful login clears the count with :func:`clear_failed_logins`.
+
+    Returns:
+        False when the account is locked (nothing was counted).
+    """
+    window_over = or_(
+        users.c.failed_login_since.is_(None), users.c.failed_login_since <= now_us - window_us
     )
+    allowed = or_(window_over, users.c.failed_logins < limit) if limit > 0 else true()
+    result = await conn.execute(
+        update(users)
+        .where(and_(users.c.id == user_id, allowed))
+        .values(
+            failed_logins=case((window_over, 1), else_=users.c.failed_logins + 1),
+            failed_login_since=case((window_over, now_us), else_=users.c.failed_login_since),
+        )
+    )
+    return bool(result.rowcount)
+
+
+async def clear_failed_logins(conn: AsyncConnection, user_id: int) -> None:
+    """Forget the password attempts counted so far (after a successful login)."""
+    await conn.execute(
+        update(users).where(users.c.id == user_id).values(failed_logins=0, failed_login_since=None)
+    )
+
+
+async def friend_ids(conn: AsyncConnection, user_id: int) -> list[int]:
+    """Ids of ``user_id``'s friends (their rows in ``friends``), ascending."""
+    rows = await conn.execute(
+        select(friends.c.friend_id)
+        .where(friends.c.user_id == user_id)
+        .order_by(friends.c.friend_id)
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def contact_display_name(
+    conn: AsyncConnection, user_id: int, contact_user_id: int
+) -> str | None:
+    """The name ``user_id`` gave ``contact_user_id`` (SetFriendInfo), or None if none."""
+    value = (
+        await conn.execute(
+            select(contacts.c.display_name).where(
+                contacts.c.user_id == user_id, contacts.c.contact_user_id == contact_user_id
+            )
+        )
+    ).scalar_one_or_none()
+    return str(value) if value is not None else None
+
+
+async def remove_pending_requests(conn: AsyncConnection, user_id: int) -> None:
+    """Drop friend requests, session invitations and join requests from or to ``user_id``.
+
+    These are the pending rows that deleting the user row would cascade away; a disabled
+    account keeps its row, so they are removed explicitly.
+    """
+    await conn.execute(
+        delete(friend_requests).where(
+            or_(friend_requests.c.inviter_id == user_id, friend_requests.c.invitee_id == user_id)
+        )
+    )
+    await conn.execute(
+        delete(session_invitations).where(
+            or_(
+                session_invitations.c.inviter_id == user_id,
+                session_invitations.c.invitee_id == user_id,
+            )
+        )
+    )
+    await conn.execute(delete(join_requests).where(join_requests.c.user_id == user_id))
