@@ -1,0 +1,1 @@
+"""OurChatService account RPCs: GetAccountInfo, SetSelfInfo, Unregister."""
