@@ -26,6 +26,7 @@ from ourchat.server.app import OurChatServer
 from tests.helpers import User, register_user
 
 PG_ENV = "OURCHAT_TEST_DATABASE_URL"
+REDIS_ENV = "OURCHAT_TEST_REDIS_URL"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -170,3 +171,37 @@ def new_user(
         return await register_user(connect(), name)
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> str | None:
+    """The Redis at ``OURCHAT_TEST_REDIS_URL`` if it answers PING, else None (fails under CI)."""
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            raise RuntimeError(f"Redis at {REDIS_ENV} is unreachable: {exc}") from exc
+        return None
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture
+def redis_url(redis_server_url: str | None) -> str:
+    """The test Redis URL; the test is skipped (with the reason shown) without one."""
+    if redis_server_url is None:
+        pytest.skip(f"Redis tests need {REDIS_ENV} pointing at a reachable Redis")
+    return redis_server_url
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    """A channel prefix of this test alone, so parallel runs on one Redis never mix."""
+    return f"ourchat-test-{uuid.uuid4().hex[:12]}"

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     port: int = 7777
     http_port: int = 7778
 
+    # Processes
+    workers: int = Field(default=1, ge=1, description="server processes on one port (serve)")
+    machine_id: int | None = Field(
+        default=None, ge=0, le=1023, description="snowflake machine id; default: random"
+    )
+
     # Storage
     data_dir: Path = Path("./ourchat-data")
     database_url: str | None = Field(
@@ -47,6 +53,9 @@ class Settings(BaseSettings):
 
     # Delivery
     redis_url: str | None = None
+    redis_channel_prefix: str = Field(
+        default="ourchat", description="namespace of the bus channel, to share one Redis"
+    )
     stream_queue_limit: int = Field(
         default=10_000, description="live events buffered per stream before it is ended"
     )

@@ -31,8 +31,15 @@ def make_bus(settings: Settings) -> Bus:
     """The in-process bus, or the Redis bus when ``redis_url`` is set."""
     if settings.redis_url:
         from ourchat.delivery.redis import RedisBus
+        from ourchat.server import metrics
 
-        return RedisBus(settings.redis_url, settings.stream_queue_limit)
+        return RedisBus(
+            settings.redis_url,
+            settings.stream_queue_limit,
+            channel_prefix=settings.redis_channel_prefix,
+            on_event=metrics.observe_bus_event,
+            on_connection=metrics.observe_bus_connection,
+        )
     return InProcessBus(settings.stream_queue_limit)
 
 
@@ -79,7 +86,7 @@ class OurChatServer:
             identity=identity,
             tokens=TokenIssuer(identity.jwt_secret, settings.token_lifetime_seconds, self.clock),
             passwords=Passwords(settings.argon2_memory_kib, settings.argon2_time_cost),
-            ids=SnowflakeGenerator(self.clock),
+            ids=SnowflakeGenerator(self.clock, settings.machine_id),
         )
         self.deps = deps
         server = grpc.aio.server(
