@@ -1,11 +1,32 @@
-"""``ourchat serve`` and ``ourchat migrate``: run or prepare a server."""
+"""``ourchat serve`` and ``ourchat migrate``: run or prepare a server.
+
+``serve --workers N`` (N > 1) runs N server processes on one port. The parent migrates the
+database once, then starts each worker in a fresh interpreter (multiprocessing *spawn*); every
+worker listens on the same gRPC and HTTP ports with ``SO_REUSEPORT``, so the kernel spreads
+new connections over them. The workers share the PostgreSQL database, the Redis bus and the
+file store, so N > 1 is refused unless ``database_url`` is PostgreSQL and ``redis_url`` is set.
+
+The parent forwards SIGINT and SIGTERM to the workers as SIGTERM (workers ignore SIGINT, so a
+terminal's Ctrl-C reaches them once, through the parent) and waits for them. If a worker exits
+on its own, the parent stops the others and exits with status 1, so a supervisor such as
+systemd restarts the whole set.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import secrets
+import shutil
 import signal
+import tempfile
+import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -17,24 +38,40 @@ ConfigOpt = Annotated[
 ]
 DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="where data lives")]
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+STOP_TIMEOUT_SECONDS = 30.0
+EXIT_USAGE = 2
+
+log = logging.getLogger("ourchat.serve")
+
+
+def _configure_logging(settings: Settings, tag: str = "") -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format=f"%(asctime)s %(levelname)s {tag}%(name)s: %(message)s",
+    )
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
 
 def _settings(config: Path | None, **flags: object) -> Settings:
     settings = load_settings(config, **flags)
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    _configure_logging(settings)
     return settings
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings, stop_signals: tuple[signal.Signals, ...]) -> None:
     from ourchat.server.app import OurChatServer
 
     server = OurChatServer(settings)
-    await server.start()
+    try:
+        await server.start()
+    except BaseException:
+        await server.stop(grace=0)
+        raise
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in stop_signals:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     logging.getLogger("ourchat").info("shutting down")
@@ -46,21 +83,181 @@ def serve(
     port: Annotated[int | None, typer.Option(help="gRPC port")] = None,
     data_dir: DataDirOpt = None,
     config: ConfigOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="server processes sharing the port (needs PostgreSQL and Redis)"),
+    ] = None,
 ) -> None:
     """Start an OurChat server (SQLite and local files in the data dir by default)."""
-    settings = _settings(config, host=host, port=port, data_dir=data_dir)
-    asyncio.run(_serve(settings))
+    settings = _settings(config, host=host, port=port, data_dir=data_dir, workers=workers)
+    if settings.workers == 1:
+        asyncio.run(_serve(settings, (signal.SIGINT, signal.SIGTERM)))
+        return
+    problem = workers_problem(settings)
+    if problem is not None:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(run_workers(settings))
 
 
 def migrate(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
     """Bring the database schema up to date, then exit."""
+    settings = _settings(config, data_dir=data_dir)
+    asyncio.run(_prepare(settings))
+    typer.echo("database is up to date")
+
+
+async def _prepare(settings: Settings) -> None:
+    """Migrate and make sure the server identity exists, so workers only read it."""
+    from ourchat.domain import server_identity
     from ourchat.server.app import prepare_database
 
-    settings = _settings(config, data_dir=data_dir)
-
-    async def _run() -> None:
-        db = await prepare_database(settings)
+    db = await prepare_database(settings)
+    try:
+        await server_identity.load_or_create(db)
+    finally:
         await db.dispose()
 
-    asyncio.run(_run())
-    typer.echo("database is up to date")
+
+# Several workers ------------------------------------------------------------------------
+
+
+def workers_problem(settings: Settings) -> str | None:
+    """Why ``settings`` cannot run as several processes, in one line, or None if it can."""
+    from ourchat.storage.engine import normalize_url
+
+    missing = []
+    if not normalize_url(settings.resolved_database_url).startswith("postgresql"):
+        missing.append("a PostgreSQL database_url (SQLite serves one process)")
+    if not settings.redis_url:
+        missing.append("redis_url (the bus between processes)")
+    if settings.port == 0:
+        missing.append("a fixed port (port 0 would give each worker its own)")
+    if not missing:
+        return None
+    return f"--workers {settings.workers} needs " + " and ".join(missing)
+
+
+def worker_settings(settings: Settings, index: int, base_machine_id: int) -> Settings:
+    """The settings of worker ``index``: one process, its own snowflake machine id."""
+    return settings.model_copy(
+        update={"workers": 1, "machine_id": (base_machine_id + index) % 1024}
+    )
+
+
+def _worker_main(settings: Settings, index: int) -> None:
+    """Body of one worker process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _configure_logging(settings, f"[worker {index}] ")
+    asyncio.run(_serve(settings, (signal.SIGTERM,)))
+
+
+class _Supervisor:
+    """Starts the workers, forwards stop signals to them and waits for every one."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.procs: list[BaseProcess] = []
+        self.stopping = False
+        self.stop_deadline: float | None = None
+        self.status = 0
+
+    def request_stop(self, signum: int | None = None, _frame: FrameType | None = None) -> None:
+        if signum is not None and not self.stopping:
+            log.info(
+                "received %s; stopping %d workers", signal.Signals(signum).name, len(self.procs)
+            )
+        if not self.stopping:
+            self.stopping = True
+            self.stop_deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        for proc in self.procs:
+            if proc.is_alive() and proc.pid is not None:
+                os.kill(proc.pid, signal.SIGTERM)
+
+    def run(self) -> int:
+        settings = self.settings
+        base = settings.machine_id if settings.machine_id is not None else secrets.randbelow(1024)
+        context = multiprocessing.get_context("spawn")
+        for index in range(settings.workers):
+            if self.stopping:
+                break
+            proc = context.Process(
+                target=_worker_main,
+                args=(worker_settings(settings, index, base), index),
+                name=f"ourchat-worker-{index}",
+            )
+            proc.start()
+            self.procs.append(proc)
+        log.info(
+            "started %d workers on %s:%d (pids %s)",
+            len(self.procs),
+            settings.host,
+            settings.port,
+            ", ".join(str(p.pid) for p in self.procs),
+        )
+        if self.stopping:  # a signal arrived while starting: the late ones need it too
+            self.request_stop()
+        self._wait()
+        return self.status
+
+    def _wait(self) -> None:
+        alive = list(self.procs)
+        while alive:
+            timeout = None
+            if self.stop_deadline is not None:
+                timeout = max(0.0, self.stop_deadline - time.monotonic())
+            ready = multiprocessing.connection.wait([p.sentinel for p in alive], timeout)
+            for proc in [p for p in alive if p.sentinel in ready]:
+                proc.join()
+                alive.remove(proc)
+                _mark_dead(proc.pid)
+                if not self.stopping:
+                    log.error(
+                        "worker %s (pid %s) exited with status %s; stopping the others",
+                        proc.name,
+                        proc.pid,
+                        proc.exitcode,
+                    )
+                    self.status = 1
+                    self.request_stop()
+                elif proc.exitcode not in (0, -signal.SIGTERM):
+                    self.status = 1
+            if alive and self.stop_deadline is not None and time.monotonic() >= self.stop_deadline:
+                for proc in alive:
+                    log.error("worker %s did not stop in time; killing it", proc.name)
+                    proc.kill()
+                self.status = 1
+                self.stop_deadline = None
+
+
+def _mark_dead(pid: int | None) -> None:
+    if pid is None or not os.environ.get(MULTIPROC_ENV):
+        return
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
+
+
+def run_workers(settings: Settings) -> int:
+    """Run ``settings.workers`` server processes until a stop signal; returns the exit status.
+
+    Metrics: unless ``PROMETHEUS_MULTIPROC_DIR`` is already set, the workers share a fresh
+    temporary directory for their samples, so ``/metrics`` on any worker covers all of them.
+    """
+    asyncio.run(_prepare(settings))
+    own_metrics_dir = None
+    if not os.environ.get(MULTIPROC_ENV):
+        own_metrics_dir = tempfile.mkdtemp(prefix="ourchat-metrics-")
+        os.environ[MULTIPROC_ENV] = own_metrics_dir
+    supervisor = _Supervisor(settings)
+    previous = {
+        sig: signal.signal(sig, supervisor.request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        return supervisor.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if own_metrics_dir is not None:
+            del os.environ[MULTIPROC_ENV]
+            shutil.rmtree(own_metrics_dir, ignore_errors=True)
