@@ -230,6 +230,28 @@ async def replay(user: User, kind: str, count: int) -> list[FetchMsgsResponse]:
         await stream.close()
 
 
+async def replays(
+    kind: str, expected: Iterable[tuple[User, int]]
+) -> list[list[FetchMsgsResponse]]:
+    """Replay several users at once; each must get exactly its count of ``kind`` events.
+
+    Returns:
+        The events of ``kind`` each user got, in the order given.
+    """
+    pairs = list(expected)
+    streams = [Stream(user.client) for user, _ in pairs]
+    try:
+        for stream, (_, count) in zip(streams, pairs, strict=True):
+            await _poll(lambda s=stream, c=count: len(of_kind(s.events, kind)) >= c)  # type: ignore[misc]
+        await asyncio.sleep(0.15)
+        got = [of_kind(stream.events, kind) for stream in streams]
+        assert [len(g) for g in got] == [c for _, c in pairs], got
+        return got
+    finally:
+        for stream in streams:
+            await stream.close()
+
+
 INVITATION = "invite_user_to_session"
 INVITATION_ANSWER = "accept_session_approval"
 JOIN_REQUEST = "join_session_approval"
