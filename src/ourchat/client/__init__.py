@@ -1,7 +1,12 @@
-"""The ourchat Python SDK: an asyncio client for any OurChat server, with typed errors."""
+"""The ourchat Python SDK: an asyncio client for any OurChat server, with typed errors.
+
+Start with :class:`OurChatClient`; every failed call raises an :class:`OurChatRpcError`
+subclass carrying the server's detail string.
+"""
 
 from __future__ import annotations
 
+from ourchat.client._accounts import ALL_ACCOUNT_VALUES, PUBLIC_ACCOUNT_VALUES, AccountValue
 from ourchat.client._client import OurChatClient
 from ourchat.client._errors import (
     AlreadyExistsError,
@@ -17,19 +22,36 @@ from ourchat.client._errors import (
     UnavailableError,
     UnimplementedError,
 )
+from ourchat.client._files import DEFAULT_CHUNK_SIZE, ProgressCallback, file_hash
+from ourchat.client._keys import KeyPair, new_key_pair
+from ourchat.client._messages import Backoff, DisconnectCallback, Event
+from ourchat.client._social import ALL_SESSION_VALUES, SessionValue
 
 __all__ = [
+    "ALL_ACCOUNT_VALUES",
+    "ALL_SESSION_VALUES",
+    "DEFAULT_CHUNK_SIZE",
+    "PUBLIC_ACCOUNT_VALUES",
+    "AccountValue",
     "AlreadyExistsError",
+    "Backoff",
     "DeadlineExceededError",
+    "DisconnectCallback",
+    "Event",
     "FailedPreconditionError",
     "InternalError",
     "InvalidArgumentError",
+    "KeyPair",
     "NotFoundError",
     "OurChatClient",
     "OurChatRpcError",
     "PermissionDeniedError",
+    "ProgressCallback",
     "ResourceExhaustedError",
+    "SessionValue",
     "UnauthenticatedError",
     "UnavailableError",
     "UnimplementedError",
+    "file_hash",
+    "new_key_pair",
 ]
