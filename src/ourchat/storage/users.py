@@ -18,8 +18,18 @@ from ourchat.storage.tables import (
 )
 
 
+MAX_USER_ID = 2**63 - 1
+
+
+def _storable(user_id: int) -> bool:
+    """Whether an id from the wire (uint64) fits the signed 64-bit column at all."""
+    return 0 <= user_id <= MAX_USER_ID
+
+
 async def account_status(conn: AsyncConnection, user_id: int) -> int | None:
     """The account status of ``user_id`` (0 active, 1 deleted), or None if there is no such user."""
+    if not _storable(user_id):
+        return None
     value = (
         await conn.execute(select(users.c.account_status).where(users.c.id == user_id))
     ).scalar_one_or_none()
@@ -28,6 +38,8 @@ async def account_status(conn: AsyncConnection, user_id: int) -> int | None:
 
 async def get(conn: AsyncConnection, user_id: int) -> RowMapping | None:
     """Every column of one user, or None."""
+    if not _storable(user_id):
+        return None
     row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
     return row._mapping if row is not None else None
 
