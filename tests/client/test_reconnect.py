@@ -75,7 +75,8 @@ async def _send(user: User, session_id: int, text: str) -> int:
 async def test_resumes_after_a_server_restart_without_duplicates_or_gaps(
     server: OurChatServer, clock: ManualClock, new_user: NewUser
 ) -> None:
-    assert server.deps is not None and server.port is not None
+    assert server.deps is not None
+    assert server.port is not None
     alice, bob = await new_user("alice"), await new_user("bob")
     session = await make_group(server.deps, alice, bob)
     collector = Collector(bob.client)

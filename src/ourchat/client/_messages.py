@@ -6,7 +6,7 @@ import asyncio
 import collections
 import contextlib
 import random
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -112,7 +112,7 @@ class MessagesMixin(BaseClient):
         announcement_only: bool = False,
         backoff: Backoff | None = None,
         on_disconnect: DisconnectCallback | None = None,
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         """Every event after ``since_us``, across dropped connections, each exactly once.
 
         When the stream ends (``UNAVAILABLE``: the server restarted, the network dropped, or
