@@ -1,0 +1,383 @@
+"""Client commands: account (register, login, logout, whoami), messages, events and files.
+
+Every command talks to the server through the SDK (``ourchat.client``) with the login stored by
+``ourchat login`` (see :mod:`ourchat.cli.config_store`); none imports the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+
+from ourchat.cli import chat, config_store, social_commands
+from ourchat.cli.common import (
+    DEFAULT_SERVER,
+    JsonOpt,
+    Names,
+    ServerOpt,
+    err,
+    fail,
+    iso_time,
+    local_clock,
+    logged_in,
+    out,
+    parse_session,
+    print_json,
+    print_json_line,
+    run,
+)
+from ourchat.cli.config_store import Profile
+from ourchat.cli.render import describe, event_json, kind
+from ourchat.client import (
+    Event,
+    OurChatClient,
+    OurChatRpcError,
+    new_key_pair,
+)
+
+PasswordOpt = Annotated[
+    str,
+    typer.Option(
+        prompt=True,
+        hide_input=True,
+        envvar="OURCHAT_PASSWORD",
+        help="password (prompted if not given; or set OURCHAT_PASSWORD)",
+    ),
+]
+
+#: Default seconds without any event after which `history` decides the replay is over.
+HISTORY_IDLE_SECONDS = 1.0
+
+
+# Account ---------------------------------------------------------------------------------
+
+
+def register(
+    email: Annotated[str, typer.Option(prompt=True, help="your e-mail address")],
+    name: Annotated[str, typer.Option(prompt=True, help="the name others see")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="OURCHAT_PASSWORD",
+            help="password (prompted if not given; or set OURCHAT_PASSWORD)",
+        ),
+    ],
+    server: ServerOpt = DEFAULT_SERVER,
+) -> None:
+    """Create an account on a server and log in as it.
+
+    A new RSA key pair is made for the account; its private key is kept next to the login.
+    """
+
+    async def main() -> None:
+        keys = new_key_pair()
+        async with OurChatClient(server) as client:
+            response = await client.register(email, password, name, keys.public_der)
+        key_path = config_store.save_private_key(response.ocid, keys.private_pem)
+        out.print(
+            f"Registered {name} (ocid {response.ocid}, id {response.id}) on {server}.",
+            markup=False,
+        )
+        out.print(f"Private key saved to {key_path}.", markup=False)
+        if not response.token:
+            out.print(
+                "Verify your e-mail address (see the mail from the server), then run "
+                "`ourchat login`.",
+                markup=False,
+            )
+            return
+        config_store.save(Profile(server, response.token, response.id, response.ocid, email))
+        out.print("You are logged in.", markup=False)
+
+    run(main, server=server)
+
+
+def login(
+    account: Annotated[str, typer.Argument(help="e-mail address or ocid")],
+    password: PasswordOpt,
+    server: ServerOpt = DEFAULT_SERVER,
+) -> None:
+    """Log in and keep the token (in the user config dir, readable only by you)."""
+
+    async def main() -> None:
+        by_email = "@" in account
+        async with OurChatClient(server) as client:
+            if by_email:
+                response = await client.login(password, email=account)
+            else:
+                response = await client.login(password, ocid=account)
+        path = config_store.save(
+            Profile(
+                server, response.token, response.id, response.ocid, account if by_email else None
+            )
+        )
+        out.print(
+            f"Logged in as {response.ocid} (id {response.id}) on {server}; login kept in {path}.",
+            markup=False,
+        )
+
+    run(main, server=server)
+
+
+def logout() -> None:
+    """Forget the stored login."""
+    removed = config_store.remove()
+    if removed is None:
+        out.print("Not logged in.", markup=False)
+    else:
+        out.print(f"Logged out (removed {removed}).", markup=False)
+
+
+def whoami(as_json: JsonOpt = False) -> None:
+    """Show the logged-in account."""
+
+    async def main() -> None:
+        async with logged_in() as (client, profile):
+            info = await client.get_account_info()
+        data = {
+            "server": profile.server,
+            "id": profile.user_id,
+            "ocid": info.ocid,
+            "user_name": info.user_name,
+            "email": info.email,
+            "status": info.status if info.HasField("status") else None,
+            "avatar_key": info.avatar_key or None,
+            "register_time": iso_time(info.register_time)
+            if info.HasField("register_time")
+            else None,
+            "sessions": list(info.sessions),
+            "friends": list(info.friends),
+        }
+        if as_json:
+            print_json(data)
+            return
+        out.print(
+            f"{info.user_name} (ocid {info.ocid}, id {profile.user_id}) on {profile.server}",
+            markup=False,
+        )
+        out.print(f"e-mail: {info.email}", markup=False)
+        if data["status"]:
+            out.print(f"status: {data['status']}", markup=False)
+        if data["register_time"]:
+            out.print(f"registered: {data['register_time']}", markup=False)
+        out.print(f"sessions: {len(info.sessions)} · friends: {len(info.friends)}", markup=False)
+
+    run(main)
+
+
+# Messages --------------------------------------------------------------------------------
+
+
+def send(
+    session: Annotated[str, typer.Argument(help="session id")],
+    text: Annotated[str, typer.Argument(help="the message (markdown); - reads standard input")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Send a message to a session."""
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        body = sys.stdin.read().rstrip("\n") if text == "-" else text
+        if not body.strip():
+            fail("Empty message", "give the text to send")
+        async with logged_in() as (client, _):
+            response = await client.send_msg(session_id, body)
+        if as_json:
+            print_json({"msg_id": response.msg_id, "time": iso_time(response.time)})
+        else:
+            out.print(f"Sent (message {response.msg_id}).", markup=False)
+
+    run(main)
+
+
+def listen(
+    replay_all: Annotated[
+        bool, typer.Option("--all", help="first replay every stored event, from the start")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+) -> None:
+    """Print incoming events as they arrive, until Ctrl-C (reconnects by itself)."""
+
+    def on_disconnect(error: OurChatRpcError | None, delay: float) -> None:
+        reason = error.detail if error is not None else "stream ended"
+        err.print(f"connection lost ({reason}); reconnecting in {delay:.1f}s", markup=False)
+
+    async def main() -> None:
+        async with logged_in() as (client, profile):
+            since = 0 if replay_all else await client.server_time_us()
+            names = Names(client)
+            err.print(
+                f"Listening as {profile.ocid} on {profile.server} — Ctrl-C to stop.", markup=False
+            )
+            async for event in client.events(since, on_disconnect=on_disconnect):
+                if as_json:
+                    print_json_line(event_json(event))
+                else:
+                    out.print(await describe(event, names, profile.user_id), markup=False)
+
+    run(main, interrupt_ok=True)
+
+
+async def read_history(
+    client: OurChatClient, session_id: int, *, idle: float, limit: int | None = None
+) -> list[Event]:
+    """The messages of one session visible to the caller, oldest first.
+
+    There is no history call in the protocol, so this replays the caller's events from the
+    start (FetchMsgs from time 0) and keeps that session's messages, dropping recalled ones.
+    The replay is over — and the stream is closed — at the first event newer than the server's
+    clock when the command started (so live traffic cannot keep it open), or when no event
+    arrived for ``idle`` seconds.
+    """
+    until = await client.server_time_us()
+    kept: dict[int, Event] = {}
+    stream = client.fetch_msgs(0)
+    async with contextlib.aclosing(stream):  # type: ignore[type-var]
+        iterator = aiter(stream)
+        while True:
+            try:
+                async with asyncio.timeout(idle):
+                    event = await anext(iterator)
+            except (TimeoutError, StopAsyncIteration):
+                break
+            if event.time.ToMicroseconds() > until:
+                break
+            variant = kind(event)
+            if variant == "msg" and event.msg.session_id == session_id:
+                kept[event.msg_id] = event
+            elif variant == "recall":
+                kept.pop(event.recall.msg_id, None)
+    messages = list(kept.values())
+    return messages[-limit:] if limit else messages
+
+
+def history(
+    session: Annotated[str, typer.Argument(help="session id")],
+    limit: Annotated[int, typer.Option(help="show only the newest N messages (0: all)")] = 0,
+    idle: Annotated[
+        float,
+        typer.Option(help="seconds without events after which the replay counts as finished"),
+    ] = HISTORY_IDLE_SECONDS,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a session's messages, oldest first (replayed from your event stream)."""
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        async with logged_in() as (client, profile):
+            messages = await read_history(client, session_id, idle=idle, limit=limit or None)
+            if as_json:
+                print_json([event_json(m) for m in messages])
+                return
+            names = Names(client)
+            if not messages:
+                out.print(f"No messages in session {session_id}.", markup=False)
+            for m in messages:
+                sender = m.msg.sender_id
+                who = "you" if sender == profile.user_id else await names.name(sender)
+                files = (
+                    f"  [files: {', '.join(m.msg.involved_files)}]" if m.msg.involved_files else ""
+                )
+                out.print(
+                    f"[{local_clock(m.time)}] #{m.msg_id} {who}: {m.msg.markdown_text}{files}",
+                    markup=False,
+                )
+
+    run(main)
+
+
+# Files -----------------------------------------------------------------------------------
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+
+
+def upload(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    session: Annotated[
+        str | None, typer.Option(help="let the members of this session read the file")
+    ] = None,
+    auto_clean: Annotated[
+        bool, typer.Option(help="let the server delete it after its retention time")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Upload a file (streamed from disk) and print its key."""
+
+    async def main() -> None:
+        session_id = parse_session(session) if session is not None else None
+        size = file.stat().st_size
+        async with logged_in() as (client, _):
+            with _progress() as progress:
+                task = progress.add_task(f"upload {file.name}", total=size)
+                key = await client.upload_file(
+                    file,
+                    session_id=session_id,
+                    auto_clean=auto_clean,
+                    progress=lambda done, _total: progress.update(task, completed=done),
+                )
+        if as_json:
+            print_json({"key": key, "size": size, "name": file.name})
+        else:
+            out.print(key, markup=False, soft_wrap=True)
+
+    run(main)
+
+
+def download(
+    key: Annotated[str, typer.Argument(help="the file's key")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="where to write it (default: ./KEY)")
+    ] = None,
+) -> None:
+    """Download a file by its key."""
+    target = output if output is not None else Path(key)
+    if target.is_dir():
+        target = target / key
+
+    async def main() -> None:
+        async with logged_in() as (client, _):
+            with _progress() as progress:
+                task = progress.add_task(f"download {target.name}", total=None)
+                size = await client.download_file(
+                    key,
+                    target,
+                    progress=lambda done, _total: progress.update(task, completed=done),
+                )
+        out.print(f"Saved {size} bytes to {target}.", markup=False, soft_wrap=True)
+
+    run(main)
+
+
+def register_commands(app: typer.Typer) -> None:
+    """Add every client command to the ``ourchat`` application."""
+    for command in (register, login, logout, whoami, send, listen, history, upload, download):
+        app.command()(command)
+    app.command(name="chat")(chat.chat)
+    app.add_typer(social_commands.friends_app, name="friends")
+    app.add_typer(social_commands.sessions_app, name="sessions")

@@ -1,0 +1,265 @@
+"""Shared plumbing of the client commands: running them, errors as one clear line, output."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import json
+import sys
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any, NoReturn
+
+import typer
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+from rich.console import Console
+
+from ourchat import details
+from ourchat.cli import config_store
+from ourchat.cli.config_store import Profile
+from ourchat.client import (
+    AccountValue,
+    NotFoundError,
+    OurChatClient,
+    OurChatRpcError,
+    UnauthenticatedError,
+    UnavailableError,
+    UnimplementedError,
+)
+
+DEFAULT_SERVER = "127.0.0.1:7777"
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON for scripts")]
+ServerOpt = Annotated[
+    str,
+    typer.Option("--server", envvar="OURCHAT_SERVER", help="server address host:port"),
+]
+
+_LOGIN_AGAIN = "run `ourchat login`"
+
+# What to do next, by the server's detail string.
+_HINTS: dict[str, str] = {
+    details.TOKEN_EXPIRED: _LOGIN_AGAIN,
+    details.TOKEN_INVALID: _LOGIN_AGAIN,
+    details.TOKEN_MISSING: _LOGIN_AGAIN,
+    details.ACCOUNT_DELETED: "this account was deleted; `ourchat register` a new one",
+    details.WRONG_PASSWORD: "check the password and try again",
+    details.ACCOUNT_LOCKED: "too many failed logins; wait a while and try again",
+    details.EMAIL_NOT_VERIFIED: "follow the link in the verification mail, then log in",
+    details.USER_ALREADY_EXISTS: "that e-mail is taken; `ourchat login` instead",
+    details.PASSWORD_NOT_STRONG: "choose a longer, less guessable password",
+    details.SESSION_NOT_FOUND: "check the id with `ourchat sessions list`",
+    details.USER_NOT_IN_SESSION: "join it first with `ourchat sessions join SESSION`",
+    details.NOT_IN_SESSION: "join it first with `ourchat sessions join SESSION`",
+    details.USER_MUTED: "you are muted in this session",
+    details.USER_BANNED: "you are banned from this session",
+    details.PERMISSION_DENIED: "your account or role does not allow this",
+    details.FRIEND_INVITATION_NOT_FOUND: "no pending request from them; ask them to "
+    "`ourchat friends add` you",
+    details.FRIEND_NOT_FOUND: "see your friends with `ourchat friends list`",
+    details.FRIEND_ALREADY_EXISTS: "you are friends already",
+    details.SESSION_INVITATION_NOT_FOUND: "there is no pending invitation or request",
+    details.STORAGE_FULL: "your storage quota is used up; delete files first",
+    details.FILE_NOT_FOUND: "check the key",
+    details.SERVER_MAINTAINING: "the server is in maintenance; try again later",
+}
+
+
+# UNAVAILABLE details the server itself sends (anything else means no connection).
+_SERVER_UNAVAILABLE = {details.SHUTTING_DOWN, details.STREAM_LAGGED, details.DELIVERY_UNAVAILABLE}
+
+
+class CliError(Exception):
+    """A failure to report as one line (plus what to do next) with a non-zero exit."""
+
+    def __init__(self, message: str, hint: str | None = None, code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.code = code
+
+
+def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
+    """Stop the command with one error line."""
+    raise CliError(message, hint, code)
+
+
+def _describe(exc: OurChatRpcError, server: str | None) -> CliError:
+    detail = exc.detail or exc.code.name
+    if isinstance(exc, UnavailableError) and detail not in _HINTS:
+        if detail in _SERVER_UNAVAILABLE:
+            return CliError(detail, "try again in a moment", code=3)
+        where = f" at {server}" if server else ""
+        return CliError(
+            f"Cannot reach the server{where}",
+            "is it running? start one with `ourchat serve`, or pass --server",
+            code=3,
+        )
+    if isinstance(exc, UnimplementedError):
+        return CliError(detail, "this server does not support that command yet")
+    if isinstance(exc, UnauthenticatedError) and detail == details.USER_NOT_FOUND:
+        return CliError(detail, _LOGIN_AGAIN, code=2)
+    hint = _HINTS.get(detail)
+    return CliError(detail, hint, code=2 if isinstance(exc, UnauthenticatedError) else 1)
+
+
+def report(error: CliError) -> None:
+    """Print ``error`` as one line on stderr."""
+    line = f"Error: {error.message}"
+    if error.hint:
+        line += f" — {error.hint}"
+    err.print(line, markup=False, soft_wrap=True)
+
+
+def run(
+    main: Callable[[], Coroutine[Any, Any, None]],
+    *,
+    server: str | None = None,
+    interrupt_ok: bool = False,
+) -> None:
+    """Run an async command; turn SDK errors into one line and an exit code.
+
+    Args:
+        main: the command's coroutine function.
+        server: the address, for the "cannot reach" message.
+        interrupt_ok: Ctrl-C is the normal way to end this command (exit 0).
+    """
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        raise typer.Exit(0 if interrupt_ok else 130) from None
+    except CliError as exc:
+        report(exc)
+        raise typer.Exit(exc.code) from None
+    except OurChatRpcError as exc:
+        profile = config_store.load()
+        error = _describe(exc, server or (profile.server if profile else None))
+        report(error)
+        raise typer.Exit(error.code) from None
+
+
+def require_profile() -> Profile:
+    """The stored login, or a clear error telling how to log in."""
+    profile = config_store.load()
+    if profile is None:
+        fail("Not logged in", "run `ourchat login` (or `ourchat register`)", code=2)
+    return profile
+
+
+@contextlib.asynccontextmanager
+async def logged_in() -> AsyncIterator[tuple[OurChatClient, Profile]]:
+    """A client for the stored login."""
+    profile = require_profile()
+    client = OurChatClient(profile.server, token=profile.token)
+    client.user_id, client.ocid = profile.user_id, profile.ocid
+    try:
+        yield client, profile
+    finally:
+        await client.close()
+
+
+async def resolve_user(client: OurChatClient, who: str) -> int:
+    """A user id from an ocid, or from a numeric id."""
+    try:
+        return await client.get_id(who)
+    except NotFoundError:
+        if who.isdigit():
+            return int(who)
+        fail(f"User Not Found: {who}", "give an ocid or a numeric user id")
+
+
+def parse_session(text: str) -> int:
+    """A session id given on the command line."""
+    if not text.isdigit():
+        fail(f"Not a session id: {text}", "session ids are numbers; see `ourchat sessions list`")
+    return int(text)
+
+
+class Names:
+    """Looks up (and remembers) how to show users: display name, else user name, else id."""
+
+    def __init__(self, client: OurChatClient) -> None:
+        self.client = client
+        self._cache: dict[int, tuple[str, str]] = {}
+
+    async def lookup(self, user_id: int) -> tuple[str, str]:
+        """``(name, ocid)`` of a user; the id itself when the server will not say."""
+        if user_id not in self._cache:
+            try:
+                info = await self.client.get_account_info(
+                    user_id=user_id,
+                    values=(
+                        AccountValue.Value("QUERY_VALUES_OCID"),
+                        AccountValue.Value("QUERY_VALUES_USER_NAME"),
+                        AccountValue.Value("QUERY_VALUES_DISPLAY_NAME"),
+                    ),
+                )
+                name = info.display_name or info.user_name or f"#{user_id}"
+                self._cache[user_id] = (name, info.ocid)
+            except OurChatRpcError:
+                self._cache[user_id] = (f"#{user_id}", "")
+        return self._cache[user_id]
+
+    async def name(self, user_id: int) -> str:
+        """How to show a user."""
+        return (await self.lookup(user_id))[0]
+
+
+def iso_time(ts: Timestamp) -> str:
+    """A timestamp as ISO 8601 UTC text."""
+    moment = datetime.datetime.fromtimestamp(ts.ToMicroseconds() / 1e6, tz=datetime.UTC)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def local_clock(ts: Timestamp) -> str:
+    """A timestamp as local ``HH:MM:SS``."""
+    return datetime.datetime.fromtimestamp(ts.ToMicroseconds() / 1e6).strftime("%H:%M:%S")
+
+
+def to_jsonable(message: Message) -> dict[str, Any]:
+    """A protobuf message as plain JSON values (ids stay numbers, times are ISO text).
+
+    Fields with presence (optional, oneof, sub-messages) appear only when set; others always.
+    """
+    result: dict[str, Any] = {}
+    for field in message.DESCRIPTOR.fields:
+        if field.has_presence and not message.HasField(field.name):
+            continue
+        value = getattr(message, field.name)
+        if field.is_repeated:
+            result[field.name] = [_jsonable_value(field, v) for v in value]
+        else:
+            result[field.name] = _jsonable_value(field, value)
+    return result
+
+
+def _jsonable_value(field: Any, value: Any) -> Any:
+    if isinstance(value, Timestamp):
+        return iso_time(value)
+    if isinstance(value, Message):
+        return to_jsonable(value)
+    if field.type == field.TYPE_ENUM:
+        return (
+            field.enum_type.values_by_number[value].name
+            if value in (field.enum_type.values_by_number)
+            else value
+        )
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as JSON on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def print_json_line(data: Any) -> None:
+    """Print ``data`` as one line of JSON on stdout (for streams)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()

@@ -1,0 +1,419 @@
+"""``ourchat friends ...`` and ``ourchat sessions ...``: friend requests, sessions, membership."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ourchat import details
+from ourchat.cli.common import (
+    JsonOpt,
+    Names,
+    iso_time,
+    logged_in,
+    out,
+    parse_session,
+    print_json,
+    resolve_user,
+    run,
+)
+from ourchat.client import (
+    AccountValue,
+    NotFoundError,
+    OurChatClient,
+    PermissionDeniedError,
+    SessionValue,
+)
+
+friends_app = typer.Typer(help="Friend requests and your friends.", no_args_is_help=True)
+sessions_app = typer.Typer(
+    help="Group sessions: create, inspect, invite, join, leave.", no_args_is_help=True
+)
+
+UserArg = Annotated[str, typer.Argument(help="the user's ocid (or numeric id)")]
+SessionArg = Annotated[str, typer.Argument(help="session id")]
+MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="a note to send along")]
+
+_SESSION_PUBLIC = [
+    SessionValue.Value(name)
+    for name in (
+        "QUERY_VALUES_SESSION_ID",
+        "QUERY_VALUES_NAME",
+        "QUERY_VALUES_AVATAR_KEY",
+        "QUERY_VALUES_CREATED_TIME",
+        "QUERY_VALUES_UPDATED_TIME",
+        "QUERY_VALUES_SIZE",
+        "QUERY_VALUES_DESCRIPTION",
+    )
+]
+_SESSION_MEMBERS = [
+    SessionValue.Value("QUERY_VALUES_MEMBERS"),
+    SessionValue.Value("QUERY_VALUES_ROLES"),
+]
+_ROLE_NAMES = {1: "member", 2: "admin", 3: "owner"}
+
+
+def _print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold", no_wrap=column in ("id", "ocid", "session"))
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+# Friends ---------------------------------------------------------------------------------
+
+
+@friends_app.command("add")
+def friends_add(
+    user: UserArg,
+    message: MessageOpt = None,
+    display_name: Annotated[
+        str | None, typer.Option("--name", help="the name you will see them under")
+    ] = None,
+) -> None:
+    """Send a friend request."""
+
+    async def main() -> None:
+        async with logged_in() as (client, _):
+            friend_id = await resolve_user(client, user)
+            await client.add_friend(
+                friend_id=friend_id, leave_message=message, display_name=display_name
+            )
+        out.print(f"Friend request sent to {user}.", markup=False)
+
+    run(main)
+
+
+@friends_app.command("accept")
+def friends_accept(
+    user: UserArg,
+    decline: Annotated[bool, typer.Option("--decline", help="say no instead")] = False,
+    message: MessageOpt = None,
+) -> None:
+    """Answer a friend request (accept, or --decline)."""
+
+    async def main() -> None:
+        async with logged_in() as (client, _):
+            friend_id = await resolve_user(client, user)
+            response = await client.accept_friend_invitation(
+                friend_id=friend_id, accept=not decline, leave_message=message
+            )
+        if decline:
+            out.print(f"Declined the friend request of {user}.", markup=False)
+        else:
+            out.print(
+                f"You and {user} are friends; your private session is {response.session_id} "
+                f"(`ourchat chat {response.session_id}`).",
+                markup=False,
+            )
+
+    run(main)
+
+
+async def _private_sessions(client: OurChatClient, me: int, sessions: list[int]) -> dict[int, int]:
+    """friend id → the two-person session shared with them (unnamed ones preferred)."""
+    found: dict[int, tuple[bool, int]] = {}
+    values = [SessionValue.Value("QUERY_VALUES_NAME"), SessionValue.Value("QUERY_VALUES_MEMBERS")]
+    for session_id in sessions:
+        try:
+            info = await client.get_session_info(session_id=session_id, values=values)
+        except (NotFoundError, PermissionDeniedError):
+            continue
+        others = [m for m in info.members if m != me]
+        if len(info.members) != 2 or len(others) != 1:
+            continue
+        unnamed = not info.name
+        best = found.get(others[0])
+        if best is None or (unnamed and not best[0]):
+            found[others[0]] = (unnamed, session_id)
+    return {friend: session for friend, (_, session) in found.items()}
+
+
+@friends_app.command("list")
+def friends_list(as_json: JsonOpt = False) -> None:
+    """List your friends (with the private session you share)."""
+
+    async def main() -> None:
+        async with logged_in() as (client, profile):
+            mine = await client.get_account_info(
+                values=[
+                    AccountValue.Value("QUERY_VALUES_FRIENDS"),
+                    AccountValue.Value("QUERY_VALUES_SESSIONS"),
+                ]
+            )
+            private = await _private_sessions(client, profile.user_id, list(mine.sessions))
+            friends: list[dict[str, Any]] = []
+            for friend_id in mine.friends:
+                info = await client.get_account_info(
+                    user_id=friend_id,
+                    values=[
+                        AccountValue.Value("QUERY_VALUES_OCID"),
+                        AccountValue.Value("QUERY_VALUES_USER_NAME"),
+                        AccountValue.Value("QUERY_VALUES_DISPLAY_NAME"),
+                    ],
+                )
+                friends.append(
+                    {
+                        "id": friend_id,
+                        "ocid": info.ocid,
+                        "user_name": info.user_name,
+                        "display_name": info.display_name or None,
+                        "session_id": private.get(friend_id),
+                    }
+                )
+        if as_json:
+            print_json(friends)
+            return
+        if not friends:
+            out.print("No friends yet — `ourchat friends add OCID`.", markup=False)
+            return
+        rows = [
+            [
+                f["ocid"],
+                str(f["id"]),
+                f["user_name"],
+                f["display_name"] or "",
+                str(f["session_id"] or ""),
+            ]
+            for f in friends
+        ]
+        _print_table("Friends", ["ocid", "id", "name", "alias", "session"], rows)
+
+    run(main)
+
+
+@friends_app.command("remove")
+def friends_remove(user: UserArg) -> None:
+    """End a friendship (your private session with them is deleted)."""
+
+    async def main() -> None:
+        async with logged_in() as (client, _):
+            friend_id = await resolve_user(client, user)
+            await client.delete_friend(friend_id=friend_id)
+        out.print(f"{user} is no longer your friend.", markup=False)
+
+    run(main)
+
+
+@friends_app.command("rename")
+def friends_rename(
+    user: UserArg, name: Annotated[str, typer.Argument(help="the name you see them under")]
+) -> None:
+    """Choose the name under which you see a user."""
+
+    async def main() -> None:
+        async with logged_in() as (client, _):
+            user_id = await resolve_user(client, user)
+            await client.set_friend_info(user_id=user_id, display_name=name)
+        out.print(f"You now see {user} as {name}.", markup=False)
+
+    run(main)
+
+
+# Sessions --------------------------------------------------------------------------------
+
+
+@sessions_app.command("new")
+def sessions_new(
+    members: Annotated[
+        list[str] | None,
+        typer.Argument(help="ocids (or ids) to add: friends join, others are invited"),
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="the session's name")] = None,
+    message: MessageOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a group session that you own."""
+
+    async def main() -> None:
+        async with logged_in() as (client, _):
+            ids = [await resolve_user(client, m) for m in members or []]
+            response = await client.new_session(members=ids, name=name, leave_message=message)
+        failed = [{"id": f.id, "reason": f.reason} for f in response.failed_members]
+        if as_json:
+            print_json({"session_id": response.session_id, "failed_members": failed})
+            return
+        out.print(f"Created session {response.session_id}.", markup=False)
+        for f in response.failed_members:
+            out.print(f"Could not add user {f.id} (reason {f.reason}).", markup=False)
+
+    run(main)
+
+
+@sessions_app.command("list")
+def sessions_list(as_json: JsonOpt = False) -> None:
+    """List the sessions you are a member of."""
+
+    async def main() -> None:
+        async with logged_in() as (client, _):
+            mine = await client.get_account_info(
+                values=[AccountValue.Value("QUERY_VALUES_SESSIONS")]
+            )
+            sessions: list[dict[str, Any]] = []
+            values = [
+                SessionValue.Value("QUERY_VALUES_NAME"),
+                SessionValue.Value("QUERY_VALUES_SIZE"),
+            ]
+            for session_id in mine.sessions:
+                try:
+                    info = await client.get_session_info(session_id=session_id, values=values)
+                except NotFoundError:
+                    continue
+                sessions.append({"session_id": session_id, "name": info.name, "size": info.size})
+        if as_json:
+            print_json(sessions)
+            return
+        if not sessions:
+            out.print("No sessions yet — `ourchat sessions new`.", markup=False)
+            return
+        rows = [[str(s["session_id"]), s["name"], str(s["size"])] for s in sessions]
+        _print_table("Sessions", ["id", "name", "members"], rows)
+
+    run(main)
+
+
+@sessions_app.command("info")
+def sessions_info(session: SessionArg, as_json: JsonOpt = False) -> None:
+    """Show a session (members and roles only to its members)."""
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        async with logged_in() as (client, _):
+            try:
+                info = await client.get_session_info(
+                    session_id=session_id, values=_SESSION_PUBLIC + _SESSION_MEMBERS
+                )
+            except PermissionDeniedError:
+                info = await client.get_session_info(session_id=session_id, values=_SESSION_PUBLIC)
+            names = Names(client)
+            roles = {r.user_id: _ROLE_NAMES.get(r.role, f"role {r.role}") for r in info.roles}
+            members = [
+                {
+                    "id": m,
+                    "name": await names.name(m),
+                    "ocid": (await names.lookup(m))[1],
+                    "role": roles.get(m),
+                }
+                for m in info.members
+            ]
+        data: dict[str, Any] = {
+            "session_id": session_id,
+            "name": info.name,
+            "description": info.description if info.HasField("description") else None,
+            "avatar_key": info.avatar_key or None,
+            "size": info.size,
+            "created_time": iso_time(info.created_time) if info.HasField("created_time") else None,
+            "updated_time": iso_time(info.updated_time) if info.HasField("updated_time") else None,
+            "members": members,
+        }
+        if as_json:
+            print_json(data)
+            return
+        out.print(f"Session {session_id}: {info.name or '(no name)'}", markup=False)
+        if data["description"]:
+            out.print(f"description: {data['description']}", markup=False)
+        out.print(f"members: {info.size} · created: {data['created_time']}", markup=False)
+        if members:
+            rows = [
+                [str(m["ocid"]), str(m["id"]), str(m["name"]), str(m["role"] or "")]
+                for m in members
+            ]
+            _print_table("Members", ["ocid", "id", "name", "role"], rows)
+
+    run(main)
+
+
+@sessions_app.command("invite")
+def sessions_invite(session: SessionArg, user: UserArg, message: MessageOpt = None) -> None:
+    """Invite a user into a session."""
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        async with logged_in() as (client, _):
+            invitee = await resolve_user(client, user)
+            response = await client.invite_user_to_session(
+                session_id=session_id, invitee=invitee, leave_message=message
+            )
+        if response.HasField("failed_member"):
+            out.print(f"Could not invite {user} (reason {response.failed_member.reason}).")
+            raise typer.Exit(1)
+        out.print(f"Invited {user} to session {session_id}.", markup=False)
+
+    run(main)
+
+
+@sessions_app.command("join")
+def sessions_join(session: SessionArg, message: MessageOpt = None) -> None:
+    """Join a session: accept your invitation, or else ask its moderators to let you in."""
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        async with logged_in() as (client, _):
+            try:
+                await client.accept_join_session_invitation(session_id=session_id)
+            except NotFoundError as exc:
+                if exc.detail != details.SESSION_INVITATION_NOT_FOUND:
+                    raise
+            else:
+                out.print(f"Joined session {session_id}.", markup=False)
+                return
+            await client.join_session(session_id=session_id, leave_message=message)
+        out.print(
+            f"Asked to join session {session_id}; a moderator must accept your request.",
+            markup=False,
+        )
+
+    run(main)
+
+
+@sessions_app.command("decline")
+def sessions_decline(session: SessionArg) -> None:
+    """Decline an invitation into a session."""
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        async with logged_in() as (client, _):
+            await client.accept_join_session_invitation(session_id=session_id, accepted=False)
+        out.print(f"Declined the invitation to session {session_id}.", markup=False)
+
+    run(main)
+
+
+@sessions_app.command("allow")
+def sessions_allow(
+    session: SessionArg,
+    user: UserArg,
+    deny: Annotated[bool, typer.Option("--deny", help="refuse the request instead")] = False,
+) -> None:
+    """Answer a user's request to join a session you moderate."""
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        async with logged_in() as (client, _):
+            user_id = await resolve_user(client, user)
+            await client.allow_user_join_session(
+                session_id=session_id, user_id=user_id, accepted=not deny
+            )
+        if deny:
+            out.print(f"Refused the request of {user} to join session {session_id}.", markup=False)
+        else:
+            out.print(f"Let {user} into session {session_id}.", markup=False)
+
+    run(main)
+
+
+@sessions_app.command("leave")
+def sessions_leave(session: SessionArg) -> None:
+    """Leave a session."""
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        async with logged_in() as (client, _):
+            await client.leave_session(session_id=session_id)
+        out.print(f"Left session {session_id}.", markup=False)
+
+    run(main)
