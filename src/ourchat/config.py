@@ -78,6 +78,24 @@ class Settings(BaseSettings):
     # Sessions
     verification_expire_time_seconds: int = 3 * 24 * 3600
 
+    # Files
+    files_dir: Path | None = Field(
+        default=None, description="where file content lives; default: <data_dir>/files"
+    )
+    user_files_limit: int = Field(default=100 * 1024 * 1024, description="bytes per user")
+    files_save_time_seconds: int = Field(
+        default=10 * 24 * 3600, description="age at which auto_clean files are deleted"
+    )
+    upload_timeout_seconds: int = 3600
+    upload_chunk_size: int = 512 * 1024
+    download_chunk_size: int = 64 * 1024
+    files_cleanup_interval_seconds: float = Field(
+        default=300.0, description="how often expired files and uploads are removed"
+    )
+    files_orphan_grace_seconds: int = Field(
+        default=3600, description="stored content without a row is removed at start-up after this"
+    )
+
     # Limits
     max_message_bytes: int = 16 * 1024
     max_involved_files: int = 32
@@ -97,6 +115,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'ourchat.db').resolve()}"
+
+    @property
+    def resolved_files_dir(self) -> Path:
+        """Where file content lives, defaulting to ``files`` inside the data dir."""
+        return self.files_dir if self.files_dir is not None else self.data_dir / "files"
 
     @classmethod
     def settings_customise_sources(

@@ -12,9 +12,13 @@ from ourchat.clock import Clock, SystemClock
 from ourchat.config import Settings
 from ourchat.delivery.bus import Bus
 from ourchat.delivery.memory import InProcessBus
+from ourchat.domain import files as file_rules
 from ourchat.domain import server_identity
 from ourchat.domain.passwords import Passwords
 from ourchat.domain.tokens import TokenIssuer
+from ourchat.files.janitor import PeriodicJob
+from ourchat.files.store import LocalFileStore
+from ourchat.http.app import HttpServer, build_app
 from ourchat.server.deps import Deps
 from ourchat.server.interceptors import ServerInterceptor
 from ourchat.server.servicers import SERVICES, generic_handlers
@@ -64,6 +68,9 @@ class OurChatServer:
         self.clock: Clock = clock or SystemClock()
         self.deps: Deps | None = None
         self.port: int | None = None
+        self.http_port: int | None = None
+        self._http: HttpServer | None = None
+        self._janitor: PeriodicJob | None = None
         self._grpc: grpc.aio.Server | None = None
         self._health: health.aio.HealthServicer | None = None
 
@@ -78,6 +85,8 @@ class OurChatServer:
             )
         bus = make_bus(settings)
         await bus.start()
+        file_store = LocalFileStore(settings.resolved_files_dir)
+        await file_store.start()
         deps = Deps(
             settings=settings,
             db=db,
@@ -87,8 +96,10 @@ class OurChatServer:
             tokens=TokenIssuer(identity.jwt_secret, settings.token_lifetime_seconds, self.clock),
             passwords=Passwords(settings.argon2_memory_kib, settings.argon2_time_cost),
             ids=SnowflakeGenerator(self.clock, settings.machine_id),
+            file_store=file_store,
         )
         self.deps = deps
+        await file_rules.clean_up(deps, at_start=True)
         server = grpc.aio.server(
             interceptors=[ServerInterceptor(deps)],
             options=[
@@ -106,6 +117,14 @@ class OurChatServer:
         for name in ["", *names]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._grpc = server
+        self._http = HttpServer(build_app(deps), settings.host, settings.http_port)
+        self.http_port = await self._http.start()
+        self._janitor = PeriodicJob(
+            "file-cleanup",
+            lambda: file_rules.clean_up(deps),
+            settings.files_cleanup_interval_seconds,
+        )
+        self._janitor.start()
         log.info(
             "ourchat listening on %s:%d (gRPC); data in %s; database %s",
             settings.host,
@@ -117,13 +136,18 @@ class OurChatServer:
 
     async def stop(self, grace: float = 5.0) -> None:
         """End open streams, finish in-flight calls within ``grace`` seconds, close the pool."""
+        if self._janitor is not None:
+            await self._janitor.stop()
         if self._health is not None:
             await self._health.enter_graceful_shutdown()
+        if self._http is not None:
+            await self._http.stop(grace)
         if self.deps is not None:
             await self.deps.bus.close()
         if self._grpc is not None:
             await self._grpc.stop(grace)
         if self.deps is not None:
+            await self.deps.file_store.close()
             await self.deps.db.dispose()
 
     async def wait(self) -> None:

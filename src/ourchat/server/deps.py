@@ -10,6 +10,7 @@ from ourchat.delivery.bus import Bus
 from ourchat.domain.passwords import Passwords
 from ourchat.domain.server_identity import ServerIdentity
 from ourchat.domain.tokens import TokenIssuer
+from ourchat.files.store import FileStore
 from ourchat.snowflake import SnowflakeGenerator
 from ourchat.storage.engine import Database
 
@@ -26,3 +27,4 @@ class Deps:
     tokens: TokenIssuer
     passwords: Passwords
     ids: SnowflakeGenerator
+    file_store: FileStore

@@ -242,12 +242,14 @@ files = Table(
     metadata,
     Column("key", String(128), primary_key=True),
     Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
+    # SET NULL: a file outlives its session and still counts against its owner's quota.
+    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True),
     Column("size", BigInteger, nullable=False),
     Column("hash", LargeBinary, nullable=False),
     Column("auto_clean", Boolean, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Index("ix_files_user", "user_id", "created_at"),
+    Index("ix_files_expiry", "auto_clean", "created_at"),
 )
 
 uploads = Table(
@@ -261,6 +263,8 @@ uploads = Table(
     Column("auto_clean", Boolean, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
+    # Set by CompleteUpload while it assembles the chunks: no other call may touch them.
+    Column("completing", Boolean, nullable=False, default=False),
 )
 
 upload_chunks = Table(

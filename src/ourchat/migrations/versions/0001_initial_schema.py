@@ -157,7 +157,7 @@ def upgrade() -> None:
             ["session_id"],
             ["sessions.id"],
             name=op.f("fk_files_session_id_sessions"),
-            ondelete="CASCADE",
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_files_user_id_users"), ondelete="CASCADE"
@@ -166,6 +166,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("files", schema=None) as batch_op:
         batch_op.create_index("ix_files_user", ["user_id", "created_at"], unique=False)
+        batch_op.create_index("ix_files_expiry", ["auto_clean", "created_at"], unique=False)
 
     op.create_table(
         "friend_requests",
@@ -329,6 +330,7 @@ def upgrade() -> None:
         sa.Column("auto_clean", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
         sa.Column("expires_at", sa.BigInteger(), nullable=False),
+        sa.Column("completing", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["sessions.id"],
@@ -508,6 +510,7 @@ def downgrade() -> None:
     op.drop_table("friends")
     op.drop_table("friend_requests")
     with op.batch_alter_table("files", schema=None) as batch_op:
+        batch_op.drop_index("ix_files_expiry")
         batch_op.drop_index("ix_files_user")
 
     op.drop_table("files")

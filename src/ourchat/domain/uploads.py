@@ -1,0 +1,217 @@
+"""Getting content in: the streaming Upload and the chunked StartUpload / UploadChunk /
+CompleteUpload / CancelUpload.
+
+Content is hashed (SHA3-256) while it is written to a temp file, so a file is never held in
+memory. A chunked upload is a row in ``uploads`` (its chunks' sizes in ``upload_chunks``, their
+bytes in the file store), so any process sharing the database and the store can continue it.
+Completing, cancelling, failing or expiring an upload removes its row and its chunks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import RowMapping
+
+from ourchat import details
+from ourchat.clock import US_PER_SECOND
+from ourchat.domain import files
+from ourchat.domain.files import FileHeader
+from ourchat.domain.server_identity import random_alnum
+from ourchat.errors import InvalidArgument, NotFound, PermissionDenied
+from ourchat.files.store import TempFile
+from ourchat.server.deps import Deps
+from ourchat.storage import files as file_rows
+from ourchat.storage.uow import unit_of_work
+
+UPLOAD_ID_RANDOM_CHARS = 32
+# Hash in a worker thread above this size (hashlib releases the GIL), inline below it.
+_THREAD_HASH_BYTES = 64 * 1024
+_CONCAT_BLOCK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StartedUpload:
+    """A new chunked upload and the parameters the client should use."""
+
+    upload_id: str
+    chunk_size: int
+    timeout_seconds: int
+
+
+class _Receiver:
+    """Writes content to a temp file while hashing it, refusing more than the declared size."""
+
+    def __init__(self, temp: TempFile, size: int) -> None:
+        self.temp = temp
+        self.size = size
+        self._hash = hashlib.sha3_256()
+
+    async def add(self, data: bytes) -> None:
+        if self.temp.size + len(data) > self.size:
+            raise InvalidArgument(details.FILE_SIZE_ERROR)
+        if len(data) >= _THREAD_HASH_BYTES:
+            await asyncio.to_thread(self._hash.update, data)
+        else:
+            self._hash.update(data)
+        await self.temp.write(data)
+
+    def check(self, content_hash: bytes) -> None:
+        if self.temp.size != self.size:
+            raise InvalidArgument(details.FILE_SIZE_ERROR)
+        if self._hash.digest() != content_hash:
+            raise InvalidArgument(details.FILE_HASH_ERROR)
+
+
+async def receive(
+    deps: Deps, user_id: int, header: FileHeader, contents: AsyncIterable[bytes]
+) -> str:
+    """Upload: store a file streamed after its header; returns its key.
+
+    Raises:
+        ResourceExhausted: "Storage Full".
+        InvalidArgument: "File Size Error", "File Hash Error" (or whatever ``contents``
+            raises, e.g. "Incorrect Order Of Uploading").
+        NotFound / PermissionDenied: the header names a session the uploader is not in.
+    """
+    async with deps.db.read() as conn:
+        await files.check_header(conn, deps.settings, user_id, header)
+    async with deps.file_store.temp() as temp:
+        receiver = _Receiver(temp, header.size)
+        async for data in contents:
+            await receiver.add(data)
+        receiver.check(header.content_hash)
+        return await files.store_checked(deps, user_id, header, temp)
+
+
+async def start(deps: Deps, user_id: int, header: FileHeader) -> StartedUpload:
+    """StartUpload: open a chunked upload (same refusals as :func:`receive`'s header)."""
+    settings = deps.settings
+    upload_id = f"upload_{user_id}_{random_alnum(UPLOAD_ID_RANDOM_CHARS)}"
+    now = deps.clock.now_us()
+    async with unit_of_work(deps.db, deps.bus, now) as tx:
+        await files.check_header(tx.conn, settings, user_id, header)
+        await file_rows.insert_upload(
+            tx.conn,
+            upload_id=upload_id,
+            user_id=user_id,
+            session_id=header.session_id,
+            content_hash=header.content_hash,
+            size=header.size,
+            auto_clean=header.auto_clean,
+            created_at=now,
+            expires_at=now + settings.upload_timeout_seconds * US_PER_SECOND,
+        )
+    return StartedUpload(upload_id, settings.upload_chunk_size, settings.upload_timeout_seconds)
+
+
+def _require_live(row: RowMapping | None, user_id: int, now_us: int) -> RowMapping:
+    if row is None or row["completing"] or row["expires_at"] <= now_us:
+        raise NotFound(details.UPLOAD_SESSION_NOT_FOUND)
+    if int(row["user_id"]) != user_id:
+        raise PermissionDenied(details.PERMISSION_DENIED)
+    return row
+
+
+async def _discard(deps: Deps, upload_id: str) -> None:
+    """Remove an upload's row (if still there) and its chunks."""
+    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
+        await file_rows.delete_upload(tx.conn, upload_id)
+    await deps.file_store.delete_upload(upload_id)
+
+
+async def add_chunk(deps: Deps, user_id: int, upload_id: str, chunk_id: int, data: bytes) -> int:
+    """UploadChunk: store one chunk (a re-sent id replaces its data); returns bytes received.
+
+    Raises:
+        NotFound: "Upload Session Not Found" (unknown, expired, cancelled or completing).
+        PermissionDenied: "Permission Denied" for another user's upload.
+        InvalidArgument: "File Size Error" when the chunks exceed the declared size; the
+            upload is then discarded.
+    """
+    settings = deps.settings
+    now = deps.clock.now_us()
+    async with deps.db.read() as conn:
+        upload = _require_live(await file_rows.get_upload(conn, upload_id), user_id, now)
+        others = await file_rows.chunk_bytes(conn, upload_id, excluding=chunk_id)
+    size = int(upload["size"])
+    if others + len(data) > size:
+        await _discard(deps, upload_id)
+        raise InvalidArgument(details.FILE_SIZE_ERROR)
+    await deps.file_store.put_chunk(upload_id, chunk_id, data)
+    expires_at = now + settings.upload_timeout_seconds * US_PER_SECOND
+    outcome = "gone"
+    async with unit_of_work(deps.db, deps.bus, now) as tx:
+        # The refresh locks the upload row, so concurrent chunks of one upload add up in turn.
+        if await file_rows.refresh_upload(tx.conn, upload_id, now, expires_at):
+            others = await file_rows.chunk_bytes(tx.conn, upload_id, excluding=chunk_id)
+            if others + len(data) > size:
+                await file_rows.delete_upload(tx.conn, upload_id)
+                outcome = "too big"
+            else:
+                await file_rows.put_chunk(tx.conn, upload_id, chunk_id, len(data))
+                outcome = "stored"
+        elif await file_rows.get_upload(tx.conn, upload_id) is None:
+            outcome = "removed"
+    if outcome == "stored":
+        return others + len(data)
+    if outcome == "too big":
+        await deps.file_store.delete_upload(upload_id)
+        raise InvalidArgument(details.FILE_SIZE_ERROR)
+    if outcome == "removed":
+        # Cancelled or expired while this chunk was written: drop what it left.
+        await deps.file_store.delete_upload(upload_id)
+    raise NotFound(details.UPLOAD_SESSION_NOT_FOUND)
+
+
+async def complete(deps: Deps, user_id: int, upload_id: str) -> str:
+    """CompleteUpload: join the chunks in ascending ``chunk_id`` order and store the file.
+
+    The upload is gone afterwards whatever the outcome (no retry).
+
+    Raises:
+        NotFound: "Upload Session Not Found".
+        PermissionDenied: "Permission Denied" for another user's upload.
+        InvalidArgument: "File Size Error" / "File Hash Error".
+        ResourceExhausted: "Storage Full".
+    """
+    settings = deps.settings
+    now = deps.clock.now_us()
+    async with unit_of_work(deps.db, deps.bus, now) as tx:
+        upload = _require_live(await file_rows.get_upload(tx.conn, upload_id), user_id, now)
+        await file_rows.mark_completing(
+            tx.conn, upload_id, now + settings.upload_timeout_seconds * US_PER_SECOND
+        )
+        chunk_ids = await file_rows.chunk_ids(tx.conn, upload_id)
+    header = FileHeader(
+        content_hash=bytes(upload["hash"]),
+        size=int(upload["size"]),
+        auto_clean=bool(upload["auto_clean"]),
+        session_id=upload["session_id"],
+    )
+    try:
+        async with deps.file_store.temp() as temp:
+            receiver = _Receiver(temp, header.size)
+            for chunk_id in chunk_ids:
+                async for block in deps.file_store.read_chunk(upload_id, chunk_id, _CONCAT_BLOCK):
+                    await receiver.add(block)
+            receiver.check(header.content_hash)
+            return await files.store_checked(deps, user_id, header, temp, upload_id=upload_id)
+    finally:
+        await _discard(deps, upload_id)
+
+
+async def cancel(deps: Deps, user_id: int, upload_id: str) -> None:
+    """CancelUpload: drop an unfinished upload and its chunks.
+
+    Raises:
+        NotFound: "Upload Session Not Found".
+        PermissionDenied: "Permission Denied" for another user's upload.
+    """
+    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
+        _require_live(await file_rows.get_upload(tx.conn, upload_id), user_id, tx.now_us)
+        await file_rows.delete_upload(tx.conn, upload_id)
+    await deps.file_store.delete_upload(upload_id)

@@ -1,0 +1,3 @@
+"""OurChatService file RPCs: Upload, the chunked upload calls, Download and DeleteFile."""
+
+from __future__ import annotations

@@ -1,0 +1,28 @@
+"""OurChatService.UploadChunk: one chunk of a chunked upload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ourchat import details
+from ourchat._pb.service.ourchat.upload.v1.upload_pb2 import (
+    UploadChunkRequest,
+    UploadChunkResponse,
+)
+from ourchat.domain import uploads
+from ourchat.errors import InvalidArgument
+from ourchat.server.call import current_user_id
+from ourchat.server.deps import Deps
+
+# Chunk ids are stored as signed 64-bit integers.
+MAX_CHUNK_ID = 2**63 - 1
+
+
+async def handle(deps: Deps, request: UploadChunkRequest, context: Any) -> UploadChunkResponse:
+    """Store the chunk and answer how many bytes the upload holds now."""
+    if request.chunk_id > MAX_CHUNK_ID:
+        raise InvalidArgument(details.REQUEST_INVALID_VALUE)
+    received = await uploads.add_chunk(
+        deps, current_user_id(), request.upload_id, request.chunk_id, request.chunk_data
+    )
+    return UploadChunkResponse(bytes_received=received)
