@@ -287,7 +287,7 @@ class RedisBus:
         self._connected = connected
         if not connected:
             self.fanout.close_all(details.DELIVERY_UNAVAILABLE)
-        if self._on_connection is not None:
+        if self._on_connection is not None and not self._closed:
             self._on_connection(connected)
 
     async def _run(self) -> None:
