@@ -230,9 +230,7 @@ async def replay(user: User, kind: str, count: int) -> list[FetchMsgsResponse]:
         await stream.close()
 
 
-async def replays(
-    kind: str, expected: Iterable[tuple[User, int]]
-) -> list[list[FetchMsgsResponse]]:
+async def replays(kind: str, expected: Iterable[tuple[User, int]]) -> list[list[FetchMsgsResponse]]:
     """Replay several users at once; each must get exactly its count of ``kind`` events.
 
     Returns:
