@@ -17,7 +17,6 @@ from ourchat.storage.tables import (
     users,
 )
 
-
 MAX_USER_ID = 2**63 - 1
 
 
