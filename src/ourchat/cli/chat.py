@@ -24,6 +24,7 @@ from ourchat.cli.common import (
     logged_in,
     parse_session,
     run,
+    start_of_now,
 )
 from ourchat.client import (
     OurChatClient,
@@ -130,7 +131,7 @@ def chat(session: Annotated[str, typer.Argument(help="session id")]) -> None:
                     f"You are not a member of session {session_id}",
                     f"join it first with `ourchat sessions join {session_id}`",
                 )
-            since = await client.server_time_us()
+            since = await start_of_now(client)
             screen = Screen(sys.stdin.isatty() and sys.stdout.isatty())
             title = info.name or f"session {session_id}"
             screen.notice(

@@ -38,6 +38,7 @@ from ourchat.cli.common import (
     print_json,
     print_json_line,
     run,
+    start_of_now,
 )
 from ourchat.cli.config_store import Profile
 from ourchat.cli.render import describe, event_json, kind
@@ -220,7 +221,7 @@ def listen(
 
     async def main() -> None:
         async with logged_in() as (client, profile):
-            since = 0 if replay_all else await client.server_time_us()
+            since = 0 if replay_all else await start_of_now(client)
             names = Names(client)
             err.print(
                 f"Listening as {profile.ocid} on {profile.server} — Ctrl-C to stop.", markup=False

@@ -142,6 +142,15 @@ def run(
         raise typer.Exit(error.code) from None
 
 
+async def start_of_now(client: OurChatClient) -> int:
+    """The FetchMsgs cursor for "only what happens from now on".
+
+    One microsecond before the server's clock: an event stored in the very microsecond of the
+    question is shown rather than lost (at worst one event from just before appears).
+    """
+    return await client.server_time_us() - 1
+
+
 def require_profile() -> Profile:
     """The stored login, or a clear error telling how to log in."""
     profile = config_store.load()
