@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from ourchat.cli.main import app
 from tests.helpers import PASSWORD
@@ -54,9 +53,13 @@ class CliUser:
     async def run(self, *args: str, input: str | None = None) -> Result:
         """Run ``ourchat ARGS`` in-process and return its result (exit code, stdout, stderr)."""
         runner = CliRunner()
-        return await asyncio.to_thread(
-            runner.invoke, app, list(args), input=input, env=self.env(), catch_exceptions=False
-        )
+
+        def invoke() -> Result:
+            return runner.invoke(
+                app, list(args), input=input, env=self.env(), catch_exceptions=False
+            )
+
+        return await asyncio.to_thread(invoke)
 
     async def ok(self, *args: str) -> str:
         """Run a command that must succeed; returns its stdout."""
