@@ -19,6 +19,7 @@ import typer
 
 from ourchat.cli.common import (
     Names,
+    disconnect_reason,
     fail,
     local_clock,
     logged_in,
@@ -96,7 +97,7 @@ async def _receive(
     shown: dict[int, str] = {}
 
     def on_disconnect(error: OurChatRpcError | None, delay: float) -> None:
-        reason = error.detail if error is not None else "stream ended"
+        reason = disconnect_reason(error)
         screen.line(f"* connection lost ({reason}); reconnecting in {delay:.1f}s")
 
     async for event in client.events(since_us, on_disconnect=on_disconnect):

@@ -28,6 +28,7 @@ from ourchat.cli.common import (
     JsonOpt,
     Names,
     ServerOpt,
+    disconnect_reason,
     err,
     fail,
     iso_time,
@@ -216,7 +217,7 @@ def listen(
     """Print incoming events as they arrive, until Ctrl-C (reconnects by itself)."""
 
     def on_disconnect(error: OurChatRpcError | None, delay: float) -> None:
-        reason = error.detail if error is not None else "stream ended"
+        reason = disconnect_reason(error)
         err.print(f"connection lost ({reason}); reconnecting in {delay:.1f}s", markup=False)
 
     async def main() -> None:

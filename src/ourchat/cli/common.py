@@ -107,6 +107,15 @@ def _describe(exc: OurChatRpcError, server: str | None) -> CliError:
     return CliError(detail, hint, code=2 if isinstance(exc, UnauthenticatedError) else 1)
 
 
+def disconnect_reason(error: OurChatRpcError | None) -> str:
+    """Why an event stream dropped, in a few words."""
+    if error is None:
+        return "the server ended the stream"
+    if error.detail in _SERVER_UNAVAILABLE or error.detail in _HINTS:
+        return error.detail
+    return "cannot reach the server"
+
+
 def report(error: CliError) -> None:
     """Print ``error`` as one line on stderr."""
     line = f"Error: {error.message}"
