@@ -1,0 +1,133 @@
+"""The HTTP port beside gRPC: /v1/status, /v1/avatar and /metrics, served on a real socket."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+
+from ourchat._pb.service.ourchat.delete.v1.delete_pb2 import DeleteFileRequest
+from ourchat._pb.service.ourchat.set_account_info.v1.set_account_info_pb2 import (
+    SetSelfInfoRequest,
+)
+from ourchat.clock import ManualClock
+from ourchat.config import Settings
+from ourchat.http.images import default_avatar_png, sniff_image_type
+from ourchat.server.app import OurChatServer
+from tests.helpers import User
+from tests.rpc.files.support import upload
+
+NewUser = Callable[..., Awaitable[User]]
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(3000)
+WEBP = b"RIFF\x00\x10\x00\x00WEBPVP8 " + os.urandom(100)
+
+
+@pytest.fixture
+async def http(server: OurChatServer) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the server's HTTP port."""
+    assert server.http_port is not None
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.http_port}") as client:
+        yield client
+
+
+async def set_avatar(user: User, key: str) -> None:
+    await user.client.call("SetSelfInfo", SetSelfInfoRequest(avatar_key=key))
+
+
+async def test_http_listens_on_its_own_port(server: OurChatServer, http: httpx.AsyncClient) -> None:
+    assert server.http_port not in (None, 0, server.port)
+    response = await http.get("/v1/status")
+    assert (response.status_code, response.content) == (200, b"")
+
+
+async def test_avatar_of_unknown_or_malformed_user(
+    server: OurChatServer, http: httpx.AsyncClient
+) -> None:
+    response = await http.get("/v1/avatar", params={"user_id": "12345"})
+    assert (response.status_code, response.text) == (404, "User ID not found")
+    for bad in ({"user_id": "abc"}, {}):
+        response = await http.get("/v1/avatar", params=bad)
+        assert response.status_code == 400
+
+
+async def test_default_avatar_for_a_user_without_one(
+    server: OurChatServer, http: httpx.AsyncClient, new_user: NewUser
+) -> None:
+    alice = await new_user("alice")
+    response = await http.get("/v1/avatar", params={"user_id": alice.id})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.content == default_avatar_png()
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_avatar_bytes_with_their_content_type(
+    server: OurChatServer, http: httpx.AsyncClient, new_user: NewUser
+) -> None:
+    alice = await new_user("alice")
+    bob = await new_user("bob")
+    deps = server.deps
+    assert deps is not None
+    deps.settings.download_chunk_size = 1000  # the body is streamed in several blocks
+    jpeg = await upload(alice.client, JPEG)
+    await set_avatar(alice, jpeg)
+    webp = await upload(bob.client, WEBP)
+    await set_avatar(bob, webp)
+
+    response = await http.get("/v1/avatar", params={"user_id": alice.id})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "image/jpeg"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.content == JPEG
+    response = await http.get("/v1/avatar", params={"user_id": bob.id})
+    assert (response.headers["content-type"], response.content) == ("image/webp", WEBP)
+
+    # Once the file is gone the default picture is shown again.
+    await alice.client.call("DeleteFile", DeleteFileRequest(key=jpeg))
+    response = await http.get("/v1/avatar", params={"user_id": alice.id})
+    assert (response.status_code, response.content) == (200, default_avatar_png())
+
+
+def test_content_types_come_from_magic_bytes() -> None:
+    assert sniff_image_type(default_avatar_png()) == "image/png"
+    assert sniff_image_type(JPEG) == "image/jpeg"
+    assert sniff_image_type(b"GIF89a....") == "image/gif"
+    assert sniff_image_type(WEBP) == "image/webp"
+    assert sniff_image_type(b"\x00\x00\x00\x1cftypavif....") == "image/avif"
+    assert sniff_image_type(b"<svg xmlns='http://www.w3.org/2000/svg'/>") == (
+        "application/octet-stream"
+    )
+    assert sniff_image_type(b"") == "application/octet-stream"
+
+
+async def test_metrics_count_rpcs(
+    server: OurChatServer, http: httpx.AsyncClient, new_user: NewUser
+) -> None:
+    await new_user("alice")
+    response = await http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert 'ourchat_rpcs_total{code="OK",method="/service.auth.v1.AuthService/Register"}' in (
+        response.text
+    )
+
+
+async def test_stop_closes_the_http_port(settings: Settings, clock: ManualClock) -> None:
+    server = OurChatServer(settings, clock=clock)
+    await server.start()
+    port = server.http_port
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        assert (await client.get("/v1/status")).status_code == 200
+    await server.stop(grace=0.5)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        with pytest.raises(httpx.ConnectError):
+            await client.get("/v1/status")
+
+
+def test_http_port_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().http_port == 7778
+    monkeypatch.setenv("OURCHAT_HTTP_PORT", "8123")
+    assert Settings().http_port == 8123
