@@ -71,6 +71,12 @@ async def test_sessions_new_invite_join_info_list_and_leave(registered: Register
 
     assert "Invited" in await alice.ok("sessions", "invite", str(session_id), carol.ocid)
     assert f"Joined session {session_id}" in await carol.ok("sessions", "join", str(session_id))
+    twice = await carol.run("sessions", "join", str(session_id))
+    assert twice.exit_code != 0
+    assert twice.stderr.startswith(f"Error: {details.USER_ALREADY_IN_SESSION} — ")
+    nobody = await alice.run("sessions", "invite", str(session_id), "12345")
+    assert nobody.exit_code != 0
+    assert nobody.stderr == "Error: Could not invite 12345: no such user\n"
     info = await alice.json("sessions", "info", str(session_id))
     roles = {m["ocid"]: m["role"] for m in info["members"]}
     assert roles == {alice.ocid: "owner", bob.ocid: "member", carol.ocid: "member"}

@@ -63,6 +63,7 @@ _HINTS: dict[str, str] = {
     details.FRIEND_NOT_FOUND: "see your friends with `ourchat friends list`",
     details.FRIEND_ALREADY_EXISTS: "you are friends already",
     details.SESSION_INVITATION_NOT_FOUND: "there is no pending invitation or request",
+    details.USER_ALREADY_IN_SESSION: "already a member; see `ourchat sessions info SESSION`",
     details.STORAGE_FULL: "your storage quota is used up; delete files first",
     details.FILE_NOT_FOUND: "check the key",
     details.SERVER_MAINTAINING: "the server is in maintenance; try again later",

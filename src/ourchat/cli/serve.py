@@ -15,6 +15,7 @@ systemd restarts the whole set.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -24,6 +25,7 @@ import shutil
 import signal
 import tempfile
 import time
+from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
@@ -108,12 +110,19 @@ def migrate(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
 
 
 async def _prepare(settings: Settings) -> None:
-    """Migrate and make sure the server identity exists, so workers only read it."""
-    from ourchat.domain import server_identity
-    from ourchat.server.app import prepare_database
+    """Migrate and make sure the server identity exists, so workers only read it.
 
-    db = await prepare_database(settings)
+    Imports only the storage layer: the parent of ``--workers`` never needs the server itself.
+    """
+    from ourchat.domain import server_identity
+    from ourchat.storage.engine import Database
+    from ourchat.storage.migrate import upgrade_to_head
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url, pool_size=1, max_overflow=0)
     try:
+        async with db.engine.connect() as conn:
+            await upgrade_to_head(conn)
         await server_identity.load_or_create(db)
     finally:
         await db.dispose()
@@ -152,29 +161,49 @@ def _worker_main(settings: Settings, index: int) -> None:
     asyncio.run(_serve(settings, (signal.SIGTERM,)))
 
 
-class _Supervisor:
-    """Starts the workers, forwards stop signals to them and waits for every one."""
+WorkerTarget = Callable[[Settings, int], None]
 
-    def __init__(self, settings: Settings) -> None:
+
+class Supervisor:
+    """Starts the workers, forwards stop signals to them and waits for every one.
+
+    Args:
+        settings: the server settings; ``settings.workers`` processes are started.
+        target: the body of a worker, called as ``target(worker_settings, index)`` in a new
+            interpreter (so it must be importable).
+        stop_timeout: how long stopping workers get before they are killed.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        target: WorkerTarget = _worker_main,
+        stop_timeout: float = STOP_TIMEOUT_SECONDS,
+    ) -> None:
         self.settings = settings
+        self.target = target
+        self.stop_timeout = stop_timeout
         self.procs: list[BaseProcess] = []
         self.stopping = False
         self.stop_deadline: float | None = None
         self.status = 0
 
     def request_stop(self, signum: int | None = None, _frame: FrameType | None = None) -> None:
+        """Ask every worker to stop (a signal handler; also safe to call directly)."""
         if signum is not None and not self.stopping:
             log.info(
                 "received %s; stopping %d workers", signal.Signals(signum).name, len(self.procs)
             )
         if not self.stopping:
             self.stopping = True
-            self.stop_deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+            self.stop_deadline = time.monotonic() + self.stop_timeout
         for proc in self.procs:
-            if proc.is_alive() and proc.pid is not None:
-                os.kill(proc.pid, signal.SIGTERM)
+            if proc.exitcode is None and proc.pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGTERM)
 
     def run(self) -> int:
+        """Start the workers and wait until all have exited; returns the exit status."""
         settings = self.settings
         base = settings.machine_id if settings.machine_id is not None else secrets.randbelow(1024)
         context = multiprocessing.get_context("spawn")
@@ -182,7 +211,7 @@ class _Supervisor:
             if self.stopping:
                 break
             proc = context.Process(
-                target=_worker_main,
+                target=self.target,
                 args=(worker_settings(settings, index, base), index),
                 name=f"ourchat-worker-{index}",
             )
@@ -249,7 +278,7 @@ def run_workers(settings: Settings) -> int:
     if not os.environ.get(MULTIPROC_ENV):
         own_metrics_dir = tempfile.mkdtemp(prefix="ourchat-metrics-")
         os.environ[MULTIPROC_ENV] = own_metrics_dir
-    supervisor = _Supervisor(settings)
+    supervisor = Supervisor(settings)
     previous = {
         sig: signal.signal(sig, supervisor.request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
     }

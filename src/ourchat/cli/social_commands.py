@@ -11,6 +11,7 @@ from ourchat import details
 from ourchat.cli.common import (
     JsonOpt,
     Names,
+    fail,
     iso_time,
     logged_in,
     out,
@@ -53,6 +54,11 @@ _SESSION_MEMBERS = [
     SessionValue.Value("QUERY_VALUES_ROLES"),
 ]
 _ROLE_NAMES = {1: "member", 2: "admin", 3: "owner"}
+_FAILED_REASONS = {1: "no such user", 2: "refused (banned, or does not accept invitations)"}
+
+
+def _reason(code: int) -> str:
+    return _FAILED_REASONS.get(code, f"reason {code}")
 
 
 def _print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
@@ -233,13 +239,13 @@ def sessions_new(
         async with logged_in() as (client, _):
             ids = [await resolve_user(client, m) for m in members or []]
             response = await client.new_session(members=ids, name=name, leave_message=message)
-        failed = [{"id": f.id, "reason": f.reason} for f in response.failed_members]
+        failed = [{"id": f.id, "reason": _reason(f.reason)} for f in response.failed_members]
         if as_json:
             print_json({"session_id": response.session_id, "failed_members": failed})
             return
         out.print(f"Created session {response.session_id}.", markup=False)
         for f in response.failed_members:
-            out.print(f"Could not add user {f.id} (reason {f.reason}).", markup=False)
+            out.print(f"Could not add user {f.id}: {_reason(f.reason)}.", markup=False)
 
     run(main)
 
@@ -339,8 +345,7 @@ def sessions_invite(session: SessionArg, user: UserArg, message: MessageOpt = No
                 session_id=session_id, invitee=invitee, leave_message=message
             )
         if response.HasField("failed_member"):
-            out.print(f"Could not invite {user} (reason {response.failed_member.reason}).")
-            raise typer.Exit(1)
+            fail(f"Could not invite {user}: {_reason(response.failed_member.reason)}")
         out.print(f"Invited {user} to session {session_id}.", markup=False)
 
     run(main)
