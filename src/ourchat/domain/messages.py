@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ourchat import details
 from ourchat.delivery import payloads
 from ourchat.delivery.events import Audience
+from ourchat.domain.files import require_readable
 from ourchat.domain.permissions import rank, require_member
 from ourchat.errors import NotFound, PermissionDenied
 from ourchat.ids import Permission
@@ -41,7 +42,8 @@ async def send_message(
 
     Raises:
         PermissionDenied: "User Not In Session", "Permission Denied" (no permission 1),
-            "User Muted", or "E2EE Not On" for an encrypted message in a plain session.
+            "User Muted", "E2EE Not On" for an encrypted message in a plain session, or
+            "Permission Denied" when an involved file is not readable by the sender.
     """
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
         role = await require_member(tx.conn, session_id, sender_id)
@@ -53,6 +55,7 @@ async def send_message(
             session = await session_store.get(tx.conn, session_id)
             if session is None or not session["e2ee_on"]:
                 raise PermissionDenied(details.E2EE_NOT_ON)
+        await require_readable(tx.conn, list(involved_files), sender_id)
         kind, payload = payloads.message(
             session_id=session_id,
             sender_id=sender_id,

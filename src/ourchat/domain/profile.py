@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
 from ourchat.domain import validation
+from ourchat.domain.files import require_readable
 from ourchat.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from ourchat.server.deps import Deps
 from ourchat.storage import sessions as session_store
@@ -136,14 +137,15 @@ async def check_avatar_key(conn: AsyncConnection, user_id: int, key: str) -> Non
     """The one place that decides whether ``user_id`` may use ``key`` as their avatar.
 
     Called by :func:`set_self_info` for every non-empty key, inside its transaction and before
-    anything is written. For now it only enforces the column's length; the check that ``key``
-    names a file ``user_id`` may read belongs here.
+    anything is written: the key must fit the column and name a file ``user_id`` may read.
 
     Raises:
         InvalidArgument: "Request Invalid Value" for a key longer than 128 characters.
+        PermissionDenied: "Permission Denied" for a key naming no file ``user_id`` may read.
     """
     if len(key) > MAX_AVATAR_KEY_CHARS:
         raise InvalidArgument(details.REQUEST_INVALID_VALUE)
+    await require_readable(conn, [key], user_id)
 
 
 async def set_self_info(deps: Deps, user_id: int, change: ProfileChange) -> None:

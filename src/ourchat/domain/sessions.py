@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat import details
 from ourchat.domain import invitations, membership
+from ourchat.domain.files import require_readable
 from ourchat.domain.permissions import member_permissions, require_member
 from ourchat.errors import InvalidArgument, NotFound, PermissionDenied
 from ourchat.ids import Permission, PredefinedRole
@@ -50,11 +51,13 @@ async def check_avatar_key(conn: AsyncConnection, user_id: int, avatar_key: str)
 
     Raises:
         InvalidArgument: "Request Invalid Value" for a key longer than any file key.
+        PermissionDenied: "Permission Denied" for a key naming no file ``user_id`` may read.
     """
     if not avatar_key:
         return None
     if len(avatar_key) > AVATAR_KEY_MAX_CHARS:
         raise InvalidArgument(details.REQUEST_INVALID_VALUE)
+    await require_readable(conn, [avatar_key], user_id)
     return avatar_key
 
 

@@ -21,6 +21,7 @@ from tests.rpc.account.common import (
     set_self_info,
 )
 from tests.rpc.auth.common import deps_of, set_user_fields, user_row
+from tests.rpc.files.support import upload
 from tests.rpc.friends.common import befriend, set_friend_info
 
 OPTIONAL_FIELDS = [
@@ -81,7 +82,8 @@ async def test_public_values_of_another_user(
 ) -> None:
     alice = await new_user("alice")
     bob = await new_user("bob")
-    await set_self_info(bob, avatar_key="avatar-of-bob", user_defined_status="busy")
+    avatar = await upload(bob.client, b"avatar of bob")
+    await set_self_info(bob, avatar_key=avatar, user_defined_status="busy")
     info = await account_info(alice, PUBLIC, target=bob.id)
     row = await user_row(server, bob.id)
     assert row is not None
@@ -90,7 +92,7 @@ async def test_public_values_of_another_user(
     assert info.HasField("display_name")
     assert info.display_name == ""  # alice has no name for bob
     assert info.status == "busy"
-    assert info.avatar_key == "avatar-of-bob"
+    assert info.avatar_key == avatar
     assert info.register_time.ToMicroseconds() == row["register_time"]
     assert info.public_updated_time.ToMicroseconds() == row["public_update_time"]
     assert set_fields(info) == {

@@ -14,6 +14,7 @@ from ourchat.server.app import OurChatServer
 from tests.helpers import PASSWORD, Stream, User, expect_error
 from tests.rpc.account.common import NewUser, Q, account_info, set_self_info
 from tests.rpc.auth.common import deps_of, user_row
+from tests.rpc.files.support import upload
 from tests.rpc.friends.common import befriend
 
 PROFILE_COLUMNS = (
@@ -39,11 +40,12 @@ async def test_changing_everything_at_once(
 ) -> None:
     ttl = deps_of(server).settings.user_defined_status_ttl_seconds
     alice = await new_user("alice")
+    avatar = await upload(alice.client, b"avatar")  # an avatar must be a file alice may read
     clock.advance(10)
     await set_self_info(
         alice,
         user_name="Alice Liddell",
-        avatar_key="a" * 84,
+        avatar_key=avatar,
         user_defined_status="down the rabbit hole",
         ocid="alice-in-wonderland",
     )
@@ -51,7 +53,7 @@ async def test_changing_everything_at_once(
     assert await profile(server, alice) == {
         "name": "Alice Liddell",
         "ocid": "alice-in-wonderland",
-        "avatar_key": "a" * 84,
+        "avatar_key": avatar,
         "user_status": "down the rabbit hole",
         "user_status_expires_at": now + ttl * US_PER_SECOND,
         "update_time": now,
@@ -70,7 +72,7 @@ async def test_changing_everything_at_once(
     )
     assert (info.user_name, info.avatar_key, info.status, info.ocid) == (
         "Alice Liddell",
-        "a" * 84,
+        avatar,
         "down the rabbit hole",
         "alice-in-wonderland",
     )
@@ -82,6 +84,7 @@ async def test_update_time_always_public_update_time_only_on_a_change(
     server: OurChatServer, new_user: NewUser, clock: ManualClock
 ) -> None:
     alice = await new_user("alice")
+    avatar = await upload(alice.client, b"avatar")
     registered = clock.now_us()
     steps: list[dict[str, str]] = [
         {},
@@ -101,7 +104,7 @@ async def test_update_time_always_public_update_time_only_on_a_change(
     changes: list[dict[str, str]] = [
         {"user_name": "new name"},
         {"ocid": "new-ocid"},
-        {"avatar_key": "key"},
+        {"avatar_key": avatar},
         {"user_defined_status": "here"},
         {"avatar_key": ""},
         {"user_defined_status": ""},
@@ -192,7 +195,8 @@ async def test_nothing_is_written_when_a_later_check_fails(
     alice = await new_user("alice")
     bob = await new_user("bob")
     before = await profile(server, alice)
-    good = {"user_name": "new", "user_defined_status": "new status", "avatar_key": "k"}
+    avatar = await upload(alice.client, b"avatar")
+    good = {"user_name": "new", "user_defined_status": "new status", "avatar_key": avatar}
     await expect_error(
         set_self_info(alice, **good, ocid="x" * 51),
         grpc.StatusCode.INVALID_ARGUMENT,
@@ -266,7 +270,8 @@ async def test_status_lives_for_the_configured_time(
 
 async def test_empty_status_and_avatar_clear_them(server: OurChatServer, new_user: NewUser) -> None:
     alice = await new_user("alice")
-    await set_self_info(alice, user_defined_status="here", avatar_key="k")
+    avatar = await upload(alice.client, b"avatar")
+    await set_self_info(alice, user_defined_status="here", avatar_key=avatar)
     await set_self_info(alice, user_defined_status="", avatar_key="")
     columns = await profile(server, alice)
     assert (columns["user_status"], columns["user_status_expires_at"]) == (None, None)
@@ -278,7 +283,8 @@ async def test_empty_status_and_avatar_clear_them(server: OurChatServer, new_use
 
 async def test_absent_fields_stay_as_they_are(server: OurChatServer, new_user: NewUser) -> None:
     alice = await new_user("alice")
-    await set_self_info(alice, user_name="n", user_defined_status="s", avatar_key="k", ocid="o")
+    avatar = await upload(alice.client, b"avatar")
+    await set_self_info(alice, user_name="n", user_defined_status="s", avatar_key=avatar, ocid="o")
     before = await profile(server, alice)
     await set_self_info(alice, user_name="m")
     after = await profile(server, alice)

@@ -14,6 +14,7 @@ from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
 from ourchat.storage.tables import session_invitations, sessions
 from tests.helpers import Stream, expect_error
+from tests.rpc.files.support import upload
 from tests.rpc.session.flows import (
     DAY_US,
     INVITATION,
@@ -37,12 +38,13 @@ async def test_creator_owns_friends_join_others_are_invited_unknown_ids_fail(
 ) -> None:
     alice, friend, stranger = await new_user("alice"), await new_user("f"), await new_user("s")
     await befriend(alice, friend)
+    avatar = await upload(alice.client, b"avatar")  # an avatar must be a file alice may read
     response = await new_session(
         alice,
         [friend.id, stranger.id, UNKNOWN_USER, alice.id, friend.id, stranger.id],
         name="club",
         e2ee_on=True,
-        avatar_key="avatar-key",
+        avatar_key=avatar,
     )
     session_id = response.session_id
     assert [(f.id, f.reason) for f in response.failed_members] == [
@@ -56,7 +58,7 @@ async def test_creator_owns_friends_join_others_are_invited_unknown_ids_fail(
     assert (row["name"], row["e2ee_on"], row["avatar_key"], row["is_private"]) == (
         "club",
         True,
-        "avatar-key",
+        avatar,
         False,
     )
     [invitation] = await rows(server, session_invitations)

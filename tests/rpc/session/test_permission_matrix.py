@@ -60,6 +60,7 @@ from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
 from ourchat.server.deps import Deps
 from ourchat.storage import events as stored_events
+from ourchat.storage import files as file_rows
 from ourchat.storage import restrictions
 from ourchat.storage import roles as role_store
 from ourchat.storage import sessions as session_store
@@ -335,6 +336,25 @@ async def role_read(world: World, caller: str, response: Any) -> bool:
     return response.name == "custom1" and list(response.permissions) == [1]
 
 
+AVATAR_KEY = "avatarkey"
+
+
+async def session_avatar_file(world: World, caller: str) -> None:
+    """A file shared with this caller's session, so its members may make it the avatar."""
+    async with world.deps.db.write() as conn:
+        await file_rows.delete_file(conn, AVATAR_KEY)
+        await file_rows.insert_file(
+            conn,
+            key=AVATAR_KEY,
+            user_id=world.id("owner"),
+            session_id=world.session_id,
+            size=0,
+            content_hash=bytes(32),
+            auto_clean=False,
+            created_at=world.deps.clock.now_us(),
+        )
+
+
 def set_info(**fields: str) -> Callable[[World, str], Any]:
     return lambda w, c: SetSessionInfoRequest(session_id=w.session_id, **fields)
 
@@ -375,9 +395,10 @@ CASES = [
     ),
     Case(
         "SetSessionInfo-avatar",
-        call("SetSessionInfo", set_info(avatar_key="avatar-key")),
+        call("SetSessionInfo", set_info(avatar_key=AVATAR_KEY)),
         only(("owner", "admin"), (grpc.StatusCode.PERMISSION_DENIED, details.CANNOT_SET_AVATAR)),
-        effect=session_field("avatar_key", "avatar-key"),
+        setup=session_avatar_file,
+        effect=session_field("avatar_key", AVATAR_KEY),
     ),
     Case(
         "DeleteSession",

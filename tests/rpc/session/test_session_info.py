@@ -10,6 +10,7 @@ from ourchat.ids import Permission, PredefinedRole
 from ourchat.server.app import OurChatServer
 from ourchat.storage.tables import sessions
 from tests.helpers import expect_error, make_group
+from tests.rpc.files.support import upload
 from tests.rpc.session.flows import (
     NewUser,
     Q,
@@ -137,8 +138,9 @@ async def test_owner_sets_every_field_and_the_update_time(
 ) -> None:
     alice = await new_user("alice")
     session_id = (await new_session(alice, name="old")).session_id
+    pic = await upload(alice.client, b"pic")  # an avatar must be a file alice may read
     clock.advance(5)
-    await set_info(alice, session_id, name="new", description="about us", avatar_key="pic")
+    await set_info(alice, session_id, name="new", description="about us", avatar_key=pic)
     got = await info(
         alice,
         session_id,
@@ -148,7 +150,7 @@ async def test_owner_sets_every_field_and_the_update_time(
         Q.QUERY_VALUES_UPDATED_TIME,
         Q.QUERY_VALUES_CREATED_TIME,
     )
-    assert (got.name, got.description, got.avatar_key) == ("new", "about us", "pic")
+    assert (got.name, got.description, got.avatar_key) == ("new", "about us", pic)
     assert got.updated_time.ToMicroseconds() == clock.now_us()
     assert got.created_time.ToMicroseconds() == clock.now_us() - 5_000_000
     # Only the given fields change.
@@ -170,7 +172,8 @@ async def test_admin_may_edit_but_plain_members_and_outsiders_may_not(
     session_id = await make_group(
         server.deps, alice, admin, member, roles=(PredefinedRole.OWNER, PredefinedRole.ADMIN)
     )
-    await set_info(admin, session_id, name="by admin", description="d", avatar_key="a")
+    picture = await upload(admin.client, b"a")
+    await set_info(admin, session_id, name="by admin", description="d", avatar_key=picture)
     for user in (member, outsider):
         await expect_error(
             set_info(user, session_id, name="x", description="y", avatar_key="z"),
@@ -188,7 +191,7 @@ async def test_admin_may_edit_but_plain_members_and_outsiders_may_not(
             details.CANNOT_SET_AVATAR,
         )
     [row] = await rows(server, sessions, sessions.c.id == session_id)
-    assert (row["name"], row["description"], row["avatar_key"]) == ("by admin", "d", "a")
+    assert (row["name"], row["description"], row["avatar_key"]) == ("by admin", "d", picture)
 
 
 async def test_every_permission_is_checked_before_anything_is_written(
