@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import grpc
 
@@ -217,3 +218,32 @@ async def test_upload_needs_a_token(server: OurChatServer, new_user: NewUser) ->
         grpc.StatusCode.UNAUTHENTICATED,
         details.TOKEN_MISSING,
     )
+
+
+async def test_an_abandoned_upload_leaves_nothing(server: OurChatServer, new_user: NewUser) -> None:
+    alice = await new_user("alice")
+    data = random_bytes(100_000)
+    sent_half = asyncio.Event()
+
+    async def stalled() -> AsyncIterator[UploadRequest]:
+        yield UploadRequest(metadata=header(data))
+        yield UploadRequest(content=data[:50_000])
+        sent_half.set()
+        await asyncio.Event().wait()  # the client goes quiet, then gives up
+
+    call = asyncio.create_task(alice.client.call_streaming("Upload", stalled()))
+    await sent_half.wait()
+    for _ in range(200):
+        if leftovers(server):
+            break
+        await asyncio.sleep(0.01)
+    assert len(leftovers(server)) == 1  # the temp file being written
+    call.cancel()
+    await asyncio.gather(call, return_exceptions=True)
+    for _ in range(200):
+        if not leftovers(server):
+            break
+        await asyncio.sleep(0.01)
+    assert leftovers(server) == []
+    assert await file_row_count(server) == 0
+    assert await resource_used(server, alice.id) == 0
