@@ -8,7 +8,9 @@ Content is deleted from the store only after that transaction commits.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
@@ -26,6 +28,8 @@ from ourchat.storage import files as file_rows
 from ourchat.storage import sessions as session_rows
 from ourchat.storage import users as user_rows
 from ourchat.storage.uow import Tx, unit_of_work
+
+log = logging.getLogger(__name__)
 
 HASH_BYTES = 32
 KEY_RANDOM_CHARS = 20
@@ -305,10 +309,13 @@ async def clean_up(deps: Deps, *, at_start: bool = False) -> Cleaned:
     Removes expired auto-clean files, expired chunked uploads, chunks without an upload, and
     temp data of processes that are gone.
     """
-    return Cleaned(
+    cleaned = Cleaned(
         files=await expire_files(deps),
         uploads=await expire_uploads(deps),
         upload_leftovers=await remove_upload_leftovers(deps),
         temp_areas=await deps.file_store.clean_temp(),
         orphan_contents=await remove_orphan_contents(deps) if at_start else 0,
     )
+    if any(dataclasses.astuple(cleaned)):
+        log.info("file clean-up removed %s", cleaned)
+    return cleaned
