@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from ourchat.delivery.payloads import frame
 
 
 class Audience(enum.IntEnum):
@@ -24,6 +26,7 @@ class Event:
         payload: serialized ``FetchMsgsResponse`` holding only the event variant.
         recipients: user ids to push to, or ``None`` for every connected user.
         is_announcement: whether ``announcement_only`` streams want it.
+        wire: the complete ``FetchMsgsResponse`` bytes, encoded once for every stream.
     """
 
     msg_id: int
@@ -31,3 +34,8 @@ class Event:
     payload: bytes
     recipients: frozenset[int] | None
     is_announcement: bool = False
+    wire: bytes = field(default=b"", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.wire:
+            object.__setattr__(self, "wire", frame(self.payload, self.msg_id, self.time_us))

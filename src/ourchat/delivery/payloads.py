@@ -143,3 +143,14 @@ def join_answer(*, session_id: int, accepted: bool, room_key: bytes | None) -> t
             session_id=session_id, accepted=accepted, room_key=room_key
         ),
     )
+
+
+def frame(payload: bytes, msg_id: int, time_us: int) -> bytes:
+    """The complete ``FetchMsgsResponse`` bytes for a stored variant at ``(msg_id, time)``.
+
+    Protobuf merges concatenated messages, so the position fields are simply appended to the
+    stored variant; every stream reuses the same bytes.
+    """
+    position = md.FetchMsgsResponse(msg_id=msg_id)
+    position.time.FromMicroseconds(time_us)
+    return payload + position.SerializeToString()

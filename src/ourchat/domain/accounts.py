@@ -170,3 +170,4 @@ async def unregister(deps: Deps, user_id: int) -> None:
                 deleted_at=tx.now_us,
                 update_time=tx.now_us,
             )
+    deps.active_accounts.forget(user_id)

@@ -14,7 +14,6 @@ from ourchat.errors import NotFound, PermissionDenied
 from ourchat.ids import Permission
 from ourchat.server.deps import Deps
 from ourchat.storage import events as stored_events
-from ourchat.storage import restrictions
 from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work
 
@@ -46,15 +45,17 @@ async def send_message(
             "Permission Denied" when an involved file is not readable by the sender.
     """
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
-        role = await require_member(tx.conn, session_id, sender_id)
-        if int(Permission.SEND_MSG) not in await session_store.role_permissions_of(tx.conn, role):
+        state = await session_store.sender_state(tx.conn, session_id, sender_id, tx.now_us)
+        if state is None:
+            raise PermissionDenied(details.USER_NOT_IN_SESSION)
+        if not state.can_send:
             raise PermissionDenied(details.PERMISSION_DENIED)
-        if await restrictions.active(tx.conn, restrictions.mutes, session_id, sender_id, tx.now_us):
+        if state.muted:
             raise PermissionDenied(details.USER_MUTED)
-        if is_encrypted:
-            session = await session_store.get(tx.conn, session_id)
-            if session is None or not session["e2ee_on"]:
-                raise PermissionDenied(details.E2EE_NOT_ON)
+        if is_encrypted and not state.e2ee_on:
+            raise PermissionDenied(details.E2EE_NOT_ON)
+        if involved_files:
+            await require_readable(tx.conn, list(involved_files), sender_id)
         await require_readable(tx.conn, list(involved_files), sender_id)
         kind, payload = payloads.message(
             session_id=session_id,

@@ -41,10 +41,13 @@ async def authenticate(deps: Deps, metadata: Sequence[Any] | None) -> UserId:
         InvalidArgument: "Token Invalid" for a header that is not visible ASCII.
     """
     user_id = deps.tokens.verify(bearer_token(metadata))
+    if deps.active_accounts.is_fresh(user_id):
+        return UserId(user_id)
     async with deps.db.read() as conn:
         status = await users.account_status(conn, user_id)
     if status is None:
         raise Unauthenticated(details.USER_NOT_FOUND)
     if status != ACCOUNT_ACTIVE:
         raise Unauthenticated(details.ACCOUNT_DELETED)
+    deps.active_accounts.remember(user_id)
     return UserId(user_id)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ourchat.clock import Clock
 from ourchat.config import Settings
 from ourchat.delivery.bus import Bus
+from ourchat.domain.active_accounts import ActiveAccounts
 from ourchat.domain.passwords import Passwords
 from ourchat.domain.server_identity import ServerIdentity
 from ourchat.domain.tokens import TokenIssuer
@@ -28,3 +29,4 @@ class Deps:
     passwords: Passwords
     ids: SnowflakeGenerator
     file_store: FileStore
+    active_accounts: ActiveAccounts = field(default_factory=ActiveAccounts)

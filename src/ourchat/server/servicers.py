@@ -105,12 +105,21 @@ def _find_handle(module_name: str) -> Callable[..., Any] | None:
     return handle
 
 
+def _serializer(serialize: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
+    """Serialize response messages; bytes are frames a handler already encoded."""
+
+    def _serialize(response: Any) -> bytes:
+        return response if isinstance(response, bytes) else serialize(response)
+
+    return _serialize
+
+
 def _method_handler(deps: Deps, method: MethodDescriptor, handle: Callable[..., Any] | None) -> Any:
     request_cls = message_factory.GetMessageClass(method.input_type)
     response_cls = message_factory.GetMessageClass(method.output_type)
     kwargs: dict[str, Any] = {
         "request_deserializer": request_cls.FromString,
-        "response_serializer": response_cls.SerializeToString,
+        "response_serializer": _serializer(response_cls.SerializeToString),
     }
     if method.server_streaming:
 

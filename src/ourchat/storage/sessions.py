@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ourchat.ids import Permission
 from ourchat.storage import events as stored_events
-from ourchat.storage.tables import role_permissions, session_members, sessions, users
+from ourchat.storage.tables import mutes, role_permissions, session_members, sessions, users
 
 
 async def create(
@@ -160,3 +162,51 @@ async def role_permissions_of(conn: AsyncConnection, role_id: int) -> frozenset[
         select(role_permissions.c.permission_id).where(role_permissions.c.role_id == role_id)
     )
     return frozenset(int(r[0]) for r in rows)
+
+
+@dataclass(frozen=True)
+class SenderState:
+    """What SendMsg needs to know about a member, read in one query."""
+
+    role_id: int
+    can_send: bool
+    muted: bool
+    e2ee_on: bool
+
+
+async def sender_state(
+    conn: AsyncConnection, session_id: int, user_id: int, now_us: int
+) -> SenderState | None:
+    """The sender's role, send permission, mute state and the session's E2EE flag.
+
+    Returns:
+        None when ``user_id`` is not a current member of ``session_id``.
+    """
+    member = session_members
+    can_send = (
+        select(role_permissions.c.role_id)
+        .where(
+            role_permissions.c.role_id == member.c.role_id,
+            role_permissions.c.permission_id == int(Permission.SEND_MSG),
+        )
+        .exists()
+    )
+    muted = (
+        select(mutes.c.id)
+        .where(
+            mutes.c.session_id == session_id,
+            or_(mutes.c.user_id == user_id, mutes.c.user_id.is_(None)),
+            or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now_us),
+        )
+        .exists()
+    )
+    row = (
+        await conn.execute(
+            select(member.c.role_id, can_send, muted, sessions.c.e2ee_on)
+            .join_from(member, sessions, sessions.c.id == member.c.session_id)
+            .where(member.c.session_id == session_id, member.c.user_id == user_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return SenderState(int(row[0]), bool(row[1]), bool(row[2]), bool(row[3]))

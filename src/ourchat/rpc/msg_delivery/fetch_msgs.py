@@ -10,11 +10,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from ourchat import details
-from ourchat._pb.service.ourchat.msg_delivery.v1.msg_delivery_pb2 import (
-    FetchMsgsRequest,
-    FetchMsgsResponse,
-)
+from ourchat._pb.service.ourchat.msg_delivery.v1.msg_delivery_pb2 import FetchMsgsRequest
 from ourchat.delivery.bus import SubscriptionClosed
+from ourchat.delivery.payloads import frame
 from ourchat.errors import InvalidArgument, Unavailable
 from ourchat.rpc.convert import timestamp_us
 from ourchat.server import metrics
@@ -23,17 +21,12 @@ from ourchat.server.deps import Deps
 from ourchat.storage import events as stored_events
 
 
-def _response(msg_id: int, time_us: int, payload: bytes) -> FetchMsgsResponse:
-    response = FetchMsgsResponse.FromString(payload)
-    response.msg_id = msg_id
-    response.time.FromMicroseconds(time_us)
-    return response
+async def handle(deps: Deps, request: FetchMsgsRequest, context: Any) -> AsyncIterator[bytes]:
+    """Replay the caller's events after ``request.time``, then stream new ones until cancelled.
 
-
-async def handle(
-    deps: Deps, request: FetchMsgsRequest, context: Any
-) -> AsyncIterator[FetchMsgsResponse]:
-    """Replay the caller's events after ``request.time``, then stream new ones until cancelled."""
+    Yields already-encoded ``FetchMsgsResponse`` frames (see :func:`payloads.frame`), so an
+    event fanned out to many streams is encoded once.
+    """
     if not request.HasField("time"):
         raise InvalidArgument(details.TIME_MISSING)
     since_us = timestamp_us(request.time)
@@ -54,7 +47,7 @@ async def handle(
                         announcements_only=only_announcements,
                     )
                     for msg_id, time_us, payload in rows:
-                        yield _response(msg_id, time_us, payload)
+                        yield frame(payload, msg_id, time_us)
                         high_water = msg_id
                     metrics.EVENTS_DELIVERED.inc(len(rows))
                     if len(rows) < page_size:
@@ -68,7 +61,7 @@ async def handle(
                     continue
                 if only_announcements and not event.is_announcement:
                     continue
-                yield _response(event.msg_id, event.time_us, event.payload)
+                yield event.wire
                 metrics.EVENTS_DELIVERED.inc()
         finally:
             metrics.OPEN_STREAMS.dec()
