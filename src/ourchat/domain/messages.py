@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ourchat import details
 from ourchat.delivery import payloads
 from ourchat.delivery.events import Audience
-from ourchat.domain.files import require_readable
 from ourchat.domain.permissions import rank, require_member
+from ourchat.domain.send_batcher import Outgoing, Stored
 from ourchat.errors import NotFound, PermissionDenied
 from ourchat.ids import Permission
 from ourchat.server.deps import Deps
@@ -18,14 +17,6 @@ from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work
 
 MSG_KIND = 1
-
-
-@dataclass(frozen=True)
-class Stored:
-    """Where a new event landed."""
-
-    msg_id: int
-    time_us: int
 
 
 async def send_message(
@@ -39,41 +30,23 @@ async def send_message(
 ) -> Stored:
     """Store a message and push it to every current member of the session, sender included.
 
+    Concurrent sends are committed together (see :mod:`ourchat.domain.send_batcher`).
+
     Raises:
         PermissionDenied: "User Not In Session", "Permission Denied" (no permission 1),
             "User Muted", "E2EE Not On" for an encrypted message in a plain session, or
             "Permission Denied" when an involved file is not readable by the sender.
     """
-    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
-        state = await session_store.sender_state(tx.conn, session_id, sender_id, tx.now_us)
-        if state is None:
-            raise PermissionDenied(details.USER_NOT_IN_SESSION)
-        if not state.can_send:
-            raise PermissionDenied(details.PERMISSION_DENIED)
-        if state.muted:
-            raise PermissionDenied(details.USER_MUTED)
-        if is_encrypted and not state.e2ee_on:
-            raise PermissionDenied(details.E2EE_NOT_ON)
-        if involved_files:
-            await require_readable(tx.conn, list(involved_files), sender_id)
-        await require_readable(tx.conn, list(involved_files), sender_id)
-        kind, payload = payloads.message(
-            session_id=session_id,
+    return await deps.sends.submit(
+        deps,
+        Outgoing(
             sender_id=sender_id,
+            session_id=session_id,
             markdown_text=markdown_text,
-            involved_files=involved_files,
+            involved_files=tuple(involved_files),
             is_encrypted=is_encrypted,
-        )
-        event = await stored_events.store(
-            tx,
-            kind=kind,
-            payload=payload,
-            audience=Audience.SESSION,
-            sender_id=sender_id,
-            session_id=session_id,
-            is_encrypted=is_encrypted,
-        )
-    return Stored(event.msg_id, event.time_us)
+        ),
+    )
 
 
 async def recall_message(deps: Deps, *, caller_id: int, session_id: int, msg_id: int) -> Stored:

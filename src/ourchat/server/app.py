@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -15,6 +16,7 @@ from ourchat.delivery.memory import InProcessBus
 from ourchat.domain import files as file_rules
 from ourchat.domain import server_identity
 from ourchat.domain.passwords import Passwords
+from ourchat.domain.send_batcher import SendBatcher
 from ourchat.domain.tokens import TokenIssuer
 from ourchat.files.janitor import PeriodicJob
 from ourchat.files.store import LocalFileStore
@@ -71,8 +73,8 @@ class OurChatServer:
         self.http_port: int | None = None
         self._http: HttpServer | None = None
         self._janitor: PeriodicJob | None = None
-        self._grpc: grpc.aio.Server | None = None
-        self._health: health.aio.HealthServicer | None = None
+        self._grpc: Any = None
+        self._health: Any = None
 
     async def start(self) -> int:
         """Migrate, load the identity, start the bus and listen; returns the bound port."""
@@ -97,6 +99,7 @@ class OurChatServer:
             passwords=Passwords(settings.argon2_memory_kib, settings.argon2_time_cost),
             ids=SnowflakeGenerator(self.clock, settings.machine_id),
             file_store=file_store,
+            sends=SendBatcher(),
         )
         self.deps = deps
         await file_rules.clean_up(deps, at_start=True)
@@ -108,7 +111,7 @@ class OurChatServer:
             ],
         )
         server.add_generic_rpc_handlers(generic_handlers(deps))
-        self._health = health.aio.HealthServicer()
+        self._health = health.aio.HealthServicer()  # type: ignore[attr-defined]
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         names = [s.full_name for s in SERVICES.values()]
         reflection.enable_server_reflection([*names, reflection.SERVICE_NAME], server)

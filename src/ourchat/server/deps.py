@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ourchat.clock import Clock
 from ourchat.config import Settings
@@ -14,6 +15,10 @@ from ourchat.domain.tokens import TokenIssuer
 from ourchat.files.store import FileStore
 from ourchat.snowflake import SnowflakeGenerator
 from ourchat.storage.engine import Database
+
+if TYPE_CHECKING:
+    # Domain modules import Deps; importing them here at run time would be circular.
+    from ourchat.domain.send_batcher import SendBatcher
 
 
 @dataclass
@@ -29,4 +34,5 @@ class Deps:
     passwords: Passwords
     ids: SnowflakeGenerator
     file_store: FileStore
+    sends: SendBatcher
     active_accounts: ActiveAccounts = field(default_factory=ActiveAccounts)

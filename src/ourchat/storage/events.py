@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -12,27 +13,114 @@ from ourchat.storage.tables import event_clock, event_recipients, events, sessio
 from ourchat.storage.uow import Tx
 
 
-async def _allocate(conn: AsyncConnection, now_us: int) -> tuple[int, int]:
-    """Take the next (msg_id, time) pair; the row lock keeps commit order equal to id order."""
+async def _allocate(conn: AsyncConnection, now_us: int, count: int) -> tuple[int, int]:
+    """Take ``count`` consecutive (msg_id, time) pairs; returns the first pair.
+
+    The row lock on ``event_clock`` keeps commit order equal to id order, and times are
+    strictly increasing, never behind ``now_us``.
+    """
+    greatest = func.max if conn.dialect.name == "sqlite" else func.greatest
     row = (
         await conn.execute(
             update(event_clock)
             .where(event_clock.c.id == 1)
             .values(
-                last_id=event_clock.c.last_id + 1,
-                last_time=func.max(event_clock.c.last_time + 1, now_us)
-                if conn.dialect.name == "sqlite"
-                else func.greatest(event_clock.c.last_time + 1, now_us),
+                last_id=event_clock.c.last_id + count,
+                last_time=greatest(event_clock.c.last_time + count, now_us + count - 1),
             )
             .returning(event_clock.c.last_id, event_clock.c.last_time)
         )
     ).one()
-    return int(row[0]), int(row[1])
+    return int(row[0]) - count + 1, int(row[1]) - count + 1
 
 
 async def current_watermark(conn: AsyncConnection) -> int:
     """The highest msg_id handed out so far (events above it are newer than now)."""
     return int((await conn.execute(select(event_clock.c.last_id))).scalar_one())
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to store.
+
+    Attributes:
+        kind: field number of the ``FetchMsgsResponse`` variant.
+        payload: serialized ``FetchMsgsResponse`` with only that variant set.
+        audience: SESSION (current members of ``session_id``), USERS (``recipients``) or
+            EVERYONE.
+        recipients: the user ids for a USERS audience.
+        sender_id: who caused it, if anyone.
+        session_id: the session it belongs to (deleted with it).
+        is_encrypted: the message flag.
+        is_announcement: whether it is a server announcement.
+    """
+
+    kind: int
+    payload: bytes
+    audience: Audience
+    recipients: frozenset[int] = frozenset()
+    sender_id: int | None = None
+    session_id: int | None = None
+    is_encrypted: bool = False
+    is_announcement: bool = False
+
+
+async def store_many(tx: Tx, items: Sequence[NewEvent]) -> list[Event]:
+    """Insert events in one go and queue them, in order, for publishing after commit."""
+    if not items:
+        return []
+    conn = tx.conn
+    first_id, first_time = await _allocate(conn, tx.now_us, len(items))
+    await conn.execute(
+        insert(events),
+        [
+            {
+                "msg_id": first_id + i,
+                "time": first_time + i,
+                "kind": item.kind,
+                "payload": item.payload,
+                "sender_id": item.sender_id,
+                "session_id": item.session_id,
+                "audience": int(item.audience),
+                "is_encrypted": item.is_encrypted,
+                "is_announcement": item.is_announcement,
+            }
+            for i, item in enumerate(items)
+        ],
+    )
+    session_ids = {i.session_id for i in items if i.audience is Audience.SESSION}
+    members: dict[int, set[int]] = {sid: set() for sid in session_ids if sid is not None}
+    if members:
+        rows = await conn.execute(
+            select(session_members.c.session_id, session_members.c.user_id).where(
+                session_members.c.session_id.in_(list(members))
+            )
+        )
+        for sid, uid in rows:
+            members[int(sid)].add(int(uid))
+    recipient_rows = [
+        {"user_id": uid, "msg_id": first_id + i}
+        for i, item in enumerate(items)
+        if item.audience is Audience.USERS
+        for uid in sorted(item.recipients)
+    ]
+    if recipient_rows:
+        await conn.execute(insert(event_recipients), recipient_rows)
+    stored = []
+    for i, item in enumerate(items):
+        push_to: frozenset[int] | None
+        if item.audience is Audience.SESSION:
+            assert item.session_id is not None
+            push_to = frozenset(members[item.session_id])
+        elif item.audience is Audience.USERS:
+            push_to = item.recipients
+        else:
+            push_to = None
+        stored.append(
+            Event(first_id + i, first_time + i, item.payload, push_to, item.is_announcement)
+        )
+    tx.events.extend(stored)
+    return stored
 
 
 async def store(
@@ -47,56 +135,23 @@ async def store(
     is_encrypted: bool = False,
     is_announcement: bool = False,
 ) -> Event:
-    """Insert one event and queue it for publishing after commit.
-
-    Args:
-        tx: the unit of work.
-        kind: field number of the ``FetchMsgsResponse`` variant.
-        payload: serialized ``FetchMsgsResponse`` with only that variant set.
-        audience: SESSION (current members of ``session_id``), USERS (``recipients``) or
-            EVERYONE.
-        recipients: the user ids for a USERS audience.
-        sender_id: who caused it, if anyone.
-        session_id: the session it belongs to (deleted with it).
-        is_encrypted: the message flag.
-        is_announcement: whether it is a server announcement.
-
-    Returns:
-        The event, as it will be published.
-    """
-    msg_id, time_us = await _allocate(tx.conn, tx.now_us)
-    await tx.conn.execute(
-        insert(events).values(
-            msg_id=msg_id,
-            time=time_us,
-            kind=kind,
-            payload=payload,
-            sender_id=sender_id,
-            session_id=session_id,
-            audience=int(audience),
-            is_encrypted=is_encrypted,
-            is_announcement=is_announcement,
-        )
-    )
-    push_to: frozenset[int] | None
-    if audience is Audience.SESSION:
-        assert session_id is not None
-        rows = await tx.conn.execute(
-            select(session_members.c.user_id).where(session_members.c.session_id == session_id)
-        )
-        push_to = frozenset(int(r[0]) for r in rows)
-    elif audience is Audience.USERS:
-        push_to = frozenset(recipients)
-        if push_to:
-            await tx.conn.execute(
-                insert(event_recipients),
-                [{"user_id": uid, "msg_id": msg_id} for uid in sorted(push_to)],
+    """Insert one event and queue it for publishing after commit (see :class:`NewEvent`)."""
+    [event] = await store_many(
+        tx,
+        [
+            NewEvent(
+                kind=kind,
+                payload=payload,
+                audience=audience,
+                recipients=frozenset(recipients),
+                sender_id=sender_id,
+                session_id=session_id,
+                is_encrypted=is_encrypted,
+                is_announcement=is_announcement,
             )
-    else:
-        push_to = None
-    ev = Event(msg_id, time_us, payload, push_to, is_announcement)
-    tx.events.append(ev)
-    return ev
+        ],
+    )
+    return event
 
 
 async def cursor_for_time(conn: AsyncConnection, time_us: int) -> int:

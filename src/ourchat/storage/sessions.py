@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.ids import Permission
@@ -174,14 +174,18 @@ class SenderState:
     e2ee_on: bool
 
 
-async def sender_state(
-    conn: AsyncConnection, session_id: int, user_id: int, now_us: int
-) -> SenderState | None:
-    """The sender's role, send permission, mute state and the session's E2EE flag.
+async def sender_states(
+    conn: AsyncConnection, pairs: Iterable[tuple[int, int]], now_us: int
+) -> dict[tuple[int, int], SenderState]:
+    """For each ``(session_id, user_id)`` that is a current membership, what SendMsg needs.
 
-    Returns:
-        None when ``user_id`` is not a current member of ``session_id``.
+    One query answers a whole batch: the member's role, whether it may send, whether it is
+    muted personally or session-wide right now, and the session's E2EE flag. Pairs that are
+    not memberships are absent from the result.
     """
+    wanted = list(dict.fromkeys(pairs))
+    if not wanted:
+        return {}
     member = session_members
     can_send = (
         select(role_permissions.c.role_id)
@@ -194,19 +198,19 @@ async def sender_state(
     muted = (
         select(mutes.c.id)
         .where(
-            mutes.c.session_id == session_id,
-            or_(mutes.c.user_id == user_id, mutes.c.user_id.is_(None)),
+            mutes.c.session_id == member.c.session_id,
+            or_(mutes.c.user_id == member.c.user_id, mutes.c.user_id.is_(None)),
             or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now_us),
         )
         .exists()
     )
-    row = (
-        await conn.execute(
-            select(member.c.role_id, can_send, muted, sessions.c.e2ee_on)
-            .join_from(member, sessions, sessions.c.id == member.c.session_id)
-            .where(member.c.session_id == session_id, member.c.user_id == user_id)
-        )
-    ).first()
-    if row is None:
-        return None
-    return SenderState(int(row[0]), bool(row[1]), bool(row[2]), bool(row[3]))
+    rows = await conn.execute(
+        select(member.c.session_id, member.c.user_id, member.c.role_id, can_send, muted)
+        .add_columns(sessions.c.e2ee_on)
+        .join_from(member, sessions, sessions.c.id == member.c.session_id)
+        .where(tuple_(member.c.session_id, member.c.user_id).in_(wanted))
+    )
+    return {
+        (int(r[0]), int(r[1])): SenderState(int(r[2]), bool(r[3]), bool(r[4]), bool(r[5]))
+        for r in rows
+    }

@@ -168,3 +168,46 @@ async def test_newcomer_does_not_see_earlier_history(
     assert kinds(events) == ["msg"]
     assert events[0].msg_id == after.msg_id  # type: ignore[attr-defined]
     await stream.close()
+
+
+async def test_concurrent_sends_are_judged_one_by_one(
+    server: OurChatServer, new_user: NewUser, clock: ManualClock
+) -> None:
+    """Sends committed together still succeed or fail on their own."""
+    import asyncio
+
+    from ourchat.client import OurChatRpcError
+
+    deps = server.deps
+    assert deps is not None
+    alice, bob, muted, eve = (
+        await new_user("alice"),
+        await new_user("bob"),
+        await new_user("muted"),
+        await new_user("eve"),
+    )
+    session = await make_group(deps, alice, bob, muted)
+    async with deps.db.write() as conn:
+        await restrictions.place(conn, restrictions.mutes, session, muted.id, clock.now_us(), None)
+    stream = Stream(bob.client)
+    calls = []
+    for i in range(10):
+        calls += [
+            alice.client.send_msg(session, f"a{i}"),
+            eve.client.send_msg(session, f"e{i}"),
+            muted.client.send_msg(session, f"m{i}"),
+            bob.client.send_msg(session, f"b{i}"),
+        ]
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    accepted = [r.msg_id for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(accepted) == 20
+    assert len(set(accepted)) == 20
+    assert sorted((e.code, e.detail) for e in refused if isinstance(e, OurChatRpcError)) == sorted(
+        [(grpc.StatusCode.PERMISSION_DENIED, details.USER_NOT_IN_SESSION)] * 10
+        + [(grpc.StatusCode.PERMISSION_DENIED, details.USER_MUTED)] * 10
+    )
+    received = await stream.wait_for(20)
+    assert sorted(e.msg_id for e in await stream.settle()) == sorted(accepted)  # type: ignore[attr-defined]
+    assert {e.msg.sender_id for e in received} == {alice.id, bob.id}  # type: ignore[attr-defined]
+    await stream.close()

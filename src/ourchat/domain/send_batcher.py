@@ -1,0 +1,146 @@
+"""Group commit for SendMsg: concurrent sends of one process share one transaction.
+
+Each send is checked on its own (membership, permission 1, mute, E2EE, files); the accepted
+ones are stored together with one id allocation and one multi-row insert, committed once,
+published in order, and only then acknowledged. A refused send writes nothing. When the
+database fails, every send of that batch fails with it, so nothing is acknowledged unstored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ourchat import details
+from ourchat.delivery import payloads
+from ourchat.delivery.events import Audience
+from ourchat.domain.files import require_readable
+from ourchat.errors import OurChatError, PermissionDenied
+from ourchat.storage import events as stored_events
+from ourchat.storage import sessions as session_store
+from ourchat.storage.uow import unit_of_work
+
+if TYPE_CHECKING:
+    from ourchat.server.deps import Deps
+
+MAX_BATCH = 256
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message waiting to be stored."""
+
+    sender_id: int
+    session_id: int
+    markdown_text: str
+    involved_files: tuple[str, ...]
+    is_encrypted: bool
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Where a new event landed."""
+
+    msg_id: int
+    time_us: int
+
+
+_Pending = tuple[Outgoing, "asyncio.Future[Stored]"]
+
+
+class SendBatcher:
+    """Collects the sends that arrive while a batch is being written; one writer at a time."""
+
+    def __init__(self) -> None:
+        self._queue: list[_Pending] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def submit(self, deps: Deps, item: Outgoing) -> Stored:
+        """Store ``item`` with whatever else is waiting; returns once it is committed.
+
+        Raises:
+            OurChatError: the send was refused (nothing of it was written).
+        """
+        future: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
+        self._queue.append((item, future))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._drain(deps))
+        return await future
+
+    async def _drain(self, deps: Deps) -> None:
+        try:
+            while self._queue:
+                batch = self._queue[:MAX_BATCH]
+                del self._queue[:MAX_BATCH]
+                try:
+                    await _write(deps, batch)
+                except Exception as exc:
+                    _fail(batch, exc)
+                except asyncio.CancelledError:
+                    _fail(batch, OurChatError(details.SERVER_ERROR))
+                    raise
+        finally:
+            self._writer = None
+
+
+def _fail(batch: Sequence[_Pending], exc: Exception) -> None:
+    for _, future in batch:
+        if not future.done():
+            future.set_exception(exc)
+
+
+def _refusal(item: Outgoing, state: session_store.SenderState | None) -> OurChatError | None:
+    if state is None:
+        return PermissionDenied(details.USER_NOT_IN_SESSION)
+    if not state.can_send:
+        return PermissionDenied(details.PERMISSION_DENIED)
+    if state.muted:
+        return PermissionDenied(details.USER_MUTED)
+    if item.is_encrypted and not state.e2ee_on:
+        return PermissionDenied(details.E2EE_NOT_ON)
+    return None
+
+
+async def _write(deps: Deps, batch: Sequence[_Pending]) -> None:
+    accepted: list[_Pending] = []
+    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
+        states = await session_store.sender_states(
+            tx.conn, [(item.session_id, item.sender_id) for item, _ in batch], tx.now_us
+        )
+        for item, future in batch:
+            refusal = _refusal(item, states.get((item.session_id, item.sender_id)))
+            if refusal is None and item.involved_files:
+                try:
+                    await require_readable(tx.conn, list(item.involved_files), item.sender_id)
+                except OurChatError as exc:
+                    refusal = exc
+            if refusal is not None:
+                if not future.done():
+                    future.set_exception(refusal)
+                continue
+            accepted.append((item, future))
+        new_events = []
+        for item, _ in accepted:
+            kind, payload = payloads.message(
+                session_id=item.session_id,
+                sender_id=item.sender_id,
+                markdown_text=item.markdown_text,
+                involved_files=item.involved_files,
+                is_encrypted=item.is_encrypted,
+            )
+            new_events.append(
+                stored_events.NewEvent(
+                    kind=kind,
+                    payload=payload,
+                    audience=Audience.SESSION,
+                    sender_id=item.sender_id,
+                    session_id=item.session_id,
+                    is_encrypted=item.is_encrypted,
+                )
+            )
+        stored = await stored_events.store_many(tx, new_events)
+    for (_, future), event in zip(accepted, stored, strict=True):
+        if not future.done():
+            future.set_result(Stored(event.msg_id, event.time_us))
