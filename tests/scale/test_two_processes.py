@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -286,3 +287,26 @@ async def test_a_user_locked_out_on_a_is_locked_out_on_b(cluster: Cluster, on: O
         grpc.StatusCode.UNAUTHENTICATED,
         details.ACCOUNT_LOCKED,
     )
+
+
+async def test_a_chunked_upload_started_on_a_completes_on_b(cluster: Cluster, on: OnServer) -> None:
+    uploader = await register_user(on(cluster.a), "uploader")
+    on_a, on_b = uploader.client, on(cluster.b, uploader)
+    started = await on_a.start_upload(hash=b"\0" * 32, size=1)  # learn the chunk size
+    await on_a.cancel_upload(upload_id=started.upload_id)
+    content = os.urandom(2 * started.chunk_size + 1000)
+    started = await on_a.start_upload(hash=hashlib.sha3_256(content).digest(), size=len(content))
+    pieces = [
+        content[i : i + started.chunk_size] for i in range(0, len(content), started.chunk_size)
+    ]
+    assert len(pieces) == 3
+    total = 0
+    for chunk_id, piece in enumerate(pieces):  # chunks alternate between the processes
+        client = on_a if chunk_id % 2 == 0 else on_b
+        total = await client.upload_chunk(
+            upload_id=started.upload_id, chunk_id=chunk_id, data=piece
+        )
+    assert total == len(content)
+    key = await on_b.complete_upload(upload_id=started.upload_id)
+    assert await on_a.download_bytes(key) == content
+    assert await on_b.download_bytes(key) == content

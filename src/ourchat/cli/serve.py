@@ -232,9 +232,11 @@ class Supervisor:
     def _wait(self) -> None:
         alive = list(self.procs)
         while alive:
-            timeout = None
+            # Wake up now and then: a stop requested meanwhile (from a signal handler, which
+            # does not cut a wait short) has a deadline to enforce.
+            timeout = 0.25
             if self.stop_deadline is not None:
-                timeout = max(0.0, self.stop_deadline - time.monotonic())
+                timeout = min(timeout, max(0.0, self.stop_deadline - time.monotonic()))
             ready = multiprocessing.connection.wait([p.sentinel for p in alive], timeout)
             for proc in [p for p in alive if p.sentinel in ready]:
                 proc.join()

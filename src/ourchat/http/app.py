@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from ourchat.domain import files
 from ourchat.http.images import default_avatar_png, sniff_image_type
+from ourchat.server import metrics
 from ourchat.server.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ class _Metrics:
     """prometheus_client's ASGI app, as a class so Starlette routes to it as an ASGI app."""
 
     def __init__(self) -> None:
-        self._app = make_asgi_app()
+        self._app = make_asgi_app(metrics.exposition_registry())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._app(scope, receive, send)
@@ -140,6 +141,8 @@ def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if hasattr(socket, "SO_REUSEPORT"):  # `serve --workers N`: every worker binds this port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
         sock.setblocking(False)
     except BaseException:

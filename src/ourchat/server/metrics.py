@@ -71,10 +71,15 @@ def observe_bus_connection(connected: bool) -> None:
         BUS_DISCONNECTS.inc()
 
 
-def exposition() -> tuple[bytes, str]:
-    """The text exposition for ``/metrics`` and its content type (all workers when several)."""
+def exposition_registry() -> CollectorRegistry:
+    """The registry ``/metrics`` should expose: this process's, or all workers' when several."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+        return registry
+    return REGISTRY
+
+
+def exposition() -> tuple[bytes, str]:
+    """The text exposition for ``/metrics`` and its content type (all workers when several)."""
+    return generate_latest(exposition_registry()), CONTENT_TYPE_LATEST
