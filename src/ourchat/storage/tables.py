@@ -66,6 +66,17 @@ users = Table(
     Column("failed_login_since", BigInteger, nullable=True),
 )
 
+# Verification links sent by AuthService.Verify; confirmed by GET /v1/verify/confirm.
+email_verifications = Table(
+    "email_verifications",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("confirmed_at", BigInteger, nullable=True),
+)
+
 permissions = Table(
     "permissions",
     metadata,

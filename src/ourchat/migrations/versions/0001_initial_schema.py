@@ -25,6 +25,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_clock")),
     )
     op.create_table(
+        "email_verifications",
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("created_at", sa.BigInteger(), nullable=False),
+        sa.Column("expires_at", sa.BigInteger(), nullable=False),
+        sa.Column("confirmed_at", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("token", name=op.f("pk_email_verifications")),
+    )
+    op.create_table(
         "permissions",
         sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
@@ -527,4 +536,5 @@ def downgrade() -> None:
     op.drop_table("sessions")
     op.drop_table("server_info")
     op.drop_table("permissions")
+    op.drop_table("email_verifications")
     op.drop_table("event_clock")
