@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     lock_account_duration_seconds: int = 15 * 60
     unregister_policy: Literal["disable", "delete"] = "disable"
     require_email_verification: bool = False
+    verify_email_expiry_seconds: int = Field(
+        default=300, gt=0, description="how long a verification link works"
+    )
+    public_base_url: str | None = Field(
+        default=None, description="start of links in mails; default: http://<host>:<http_port>"
+    )
     friend_limit: int = 5000
     add_friend_request_expiry_seconds: int = 3 * 24 * 3600
     user_defined_status_ttl_seconds: int = 24 * 3600
@@ -101,6 +107,14 @@ class Settings(BaseSettings):
     max_involved_files: int = 32
     max_session_name_chars: int = 200
 
+    # Mail (Verify); no smtp_host: Verify answers FAILED_PRECONDITION
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = Field(default=True, description="require STARTTLS before sending")
+    smtp_sender: str = Field(default="ourchat@localhost", description="From address")
+
     # Server identity shown to clients
     server_name: str | None = Field(default=None, description="overrides the generated server name")
     support_page: str | None = None
@@ -115,6 +129,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'ourchat.db').resolve()}"
+
+    @property
+    def resolved_public_base_url(self) -> str:
+        """Where the HTTP port is reached from outside, without a trailing slash."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        return f"http://{self.host}:{self.http_port}"
 
     @property
     def resolved_files_dir(self) -> Path:

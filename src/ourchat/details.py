@@ -72,3 +72,7 @@ FILE_SIZE_ERROR = "File Size Error"
 FILE_HASH_ERROR = "File Hash Error"
 FILE_NOT_FOUND = "File Not Found"
 UPLOAD_SESSION_NOT_FOUND = "Upload Session Not Found"
+
+# E-mail verification (our own: upstream has no such refusals)
+EMAIL_NOT_CONFIGURED = "Email Not Configured"
+EMAIL_NOT_SENT = "Email Could Not Be Sent"

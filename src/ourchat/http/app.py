@@ -1,8 +1,8 @@
 """The plain HTTP side of a server process (Starlette on uvicorn, in the gRPC server's loop).
 
 Routes: ``GET /v1/status`` (empty 200), ``GET /v1/avatar?user_id=N`` (the user's avatar, or
-the default picture) and ``GET /metrics`` (Prometheus). Add a route by appending it to the
-list in :func:`routes` (e.g. ``/v1/verify/confirm``).
+the default picture), ``GET /v1/verify/confirm?token=T`` (a link mailed by Verify) and
+``GET /metrics`` (Prometheus). Add a route by appending it to the list in :func:`routes`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import uvicorn
 from prometheus_client import make_asgi_app
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from ourchat.domain import files
+from ourchat.domain import files, verification
 from ourchat.http.images import default_avatar_png, sniff_image_type
 from ourchat.server import metrics
 from ourchat.server.deps import Deps
@@ -82,11 +82,29 @@ def _avatar_endpoint(deps: Deps) -> Any:
     return avatar
 
 
+_CONFIRM_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>OurChat</title></head><body><p>{}</p></body></html>\n"
+)
+VERIFIED_TEXT = "Your e-mail address is verified. You can close this page."
+BAD_LINK_TEXT = "This verification link is unknown, already used or expired."
+
+
+def _verify_confirm_endpoint(deps: Deps) -> Any:
+    async def verify_confirm(request: Request) -> Response:
+        """``GET /v1/verify/confirm?token=T``: follow a link mailed by Verify (400 if unusable)."""
+        if await verification.confirm(deps, request.query_params.get("token", "")):
+            return HTMLResponse(_CONFIRM_PAGE.format(VERIFIED_TEXT))
+        return HTMLResponse(_CONFIRM_PAGE.format(BAD_LINK_TEXT), status_code=400)
+
+    return verify_confirm
+
+
 def routes(deps: Deps) -> list[BaseRoute]:
     """Every HTTP route of a server process."""
     return [
         Route("/v1/status", status, methods=["GET"]),
         Route("/v1/avatar", _avatar_endpoint(deps), methods=["GET"]),
+        Route("/v1/verify/confirm", _verify_confirm_endpoint(deps), methods=["GET"]),
         Route("/metrics", _Metrics(), methods=["GET"]),
     ]
 

@@ -12,6 +12,7 @@ from ourchat.domain.active_accounts import ActiveAccounts
 from ourchat.domain.passwords import Passwords
 from ourchat.domain.server_identity import ServerIdentity
 from ourchat.domain.tokens import TokenIssuer
+from ourchat.domain.verification import VerificationWaiters
 from ourchat.files.store import FileStore
 from ourchat.snowflake import SnowflakeGenerator
 from ourchat.storage.engine import Database
@@ -36,3 +37,4 @@ class Deps:
     file_store: FileStore
     sends: SendBatcher
     active_accounts: ActiveAccounts = field(default_factory=ActiveAccounts)
+    verifications: VerificationWaiters = field(default_factory=VerificationWaiters)
