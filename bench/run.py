@@ -1,0 +1,406 @@
+"""One benchmark run: start the servers, measure every figure, judge the targets.
+
+A figure that fails is recorded as a problem and the run goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import os
+import platform
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from bench import driver, figures, health, idle, procs, profile, replay
+from bench.figures import Mode, World
+from bench.loops import closed_loop, unary
+from bench.report import figure_line
+from bench.results import Figure, RunResult
+from bench.stats import Target, at_least, at_most, below
+
+Say = Callable[[str], None]
+KIB = 1024
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to run and where to write."""
+
+    mode: Mode
+    out_dir: Path
+    profile: bool
+    pg_url: str
+    redis_url: str
+
+
+def environment(mode: Mode) -> dict[str, object]:
+    """The machine and code a run measured."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=False
+            )
+        except OSError:
+            return ""
+        return done.stdout.strip()
+
+    return {
+        "cpus": os.cpu_count(),
+        "machine_note": "shared machine; other work may run at the same time",
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "grpcio": grpc.__version__,
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--", "src")),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "load_before": [round(x, 2) for x in os.getloadavg()],
+        "setup_note": (
+            "Servers run as separate processes on 127.0.0.1; this process is the client. "
+            "Servers used for figures 1-5 hash passwords with cheap Argon2 settings "
+            f"({procs.CHEAP_ARGON2}) so that registering the test users is quick; figure 6 "
+            "uses ourchat's default Argon2 cost. "
+            + (
+                "Quick mode: one repetition, short windows, "
+                f"{mode.idle_streams:,} idle streams instead of 10,000."
+                if mode.name == "quick"
+                else f"Each figure is the median of {mode.reps} repetitions."
+            )
+        ),
+    }
+
+
+@contextlib.asynccontextmanager
+async def _step(result: RunResult, what: str, say: Say) -> AsyncIterator[None]:
+    """Record a failing figure as a problem instead of ending the run."""
+    started = time.perf_counter()
+    say(f"# {what} ...")
+    try:
+        yield
+    except Exception as exc:
+        result.problems.append(f"{what}: {type(exc).__name__}: {exc}")
+        say(f"# {what} FAILED: {exc}")
+    else:
+        say(f"# {what} done in {time.perf_counter() - started:.1f} s")
+
+
+def _add(result: RunResult, figs: list[Figure], say: Say, info: bool = False) -> None:
+    (result.informational if info else result.figures).extend(figs)
+    for fig in figs:
+        print(figure_line(fig), flush=True)
+
+
+def _label(figs: list[Figure], prefix: str, label: str) -> list[Figure]:
+    for fig in figs:
+        fig.key = f"{prefix}_{fig.key}"
+        fig.title = f"[{label}] {fig.title}"
+    return figs
+
+
+async def _replay(
+    bare_target: str,
+    server: procs.ServerProcess,
+    database_url: str,
+    world: World,
+    mode: Mode,
+) -> Figure:
+    """Figure 5: stop the server, store the events, start it again, replay."""
+    sender, receiver, session_id = world.pairs[0]
+    server.stop()
+    started = time.perf_counter()
+    since = await replay.seed_messages(database_url, session_id, sender.id, mode.replay_events)
+    fig = replay.replay_figure(mode, time.perf_counter() - started)
+    server.start()
+    await server.wait_ready(driver.PING_METHOD, b"")
+    received = []
+    for _ in range(mode.reps):
+        rate, _count, error = await replay.replay_bare(bare_target, mode.replay_events)
+        fig.bare.append(rate)
+        rate, count, error = await replay.replay_ourchat(
+            server.target, receiver, since, mode.replay_events
+        )
+        fig.ourchat.append(rate)
+        received.append(count)
+        if error:
+            fig.extra["error"] = error
+    fig.extra["received"] = received
+    return fig
+
+
+async def _suite(
+    result: RunResult,
+    bare_target: str,
+    server: procs.ServerProcess,
+    database_url: str | None,
+    mode: Mode,
+    say: Say,
+    label: tuple[str, str] | None = None,
+    after_latency: Callable[[World], Awaitable[None]] | None = None,
+) -> None:
+    """Figures 1, 2, 3 (and 5 when ``database_url`` is given) on one ourchat server."""
+    info = label is not None
+
+    def named(figs: list[Figure]) -> list[Figure]:
+        return _label(figs, *label) if label else figs
+
+    world = await figures.build_world(server.target, mode)
+    max_rate = float("nan")
+    async with _step(result, "send throughput", say):
+        fig = await figures.send_throughput(bare_target, world, mode)
+        max_rate = fig.ourchat_median
+        _add(result, named([fig]), say, info)
+    async with _step(result, "group fan-out", say):
+        _add(result, named(await figures.group_fanout(bare_target, world, mode)), say, info)
+    async with _step(result, "latency", say):
+        rate = max_rate if max_rate == max_rate else 200.0  # NaN when figure 1 failed
+        _add(result, named(await figures.latency(bare_target, world, mode, rate)), say, info)
+    if after_latency is not None:
+        await after_latency(world)
+    if database_url is not None:
+        async with _step(result, "replay", say):
+            fig = await _replay(bare_target, server, database_url, world, mode)
+            _add(result, named([fig]), say, info)
+
+
+async def _profile(
+    server: procs.ServerProcess, world: World, mode: Mode, out_dir: Path
+) -> list[str]:
+    """Sample the server during a send loop and during a 100-member fan-out loop."""
+    sections = []
+    seconds = 5.0
+
+    async def send_load() -> None:
+        pairs = world.pairs[: mode.send_sessions]
+        async with figures.channels(world.target, len(pairs)) as chans:
+            callers = [
+                unary(ch, driver.SEND_MSG_METHOD, driver.send_request(sid), a.metadata)
+                for ch, (a, _, sid) in zip(chans, pairs, strict=True)
+            ]
+            await closed_loop(callers, mode.send_in_flight, seconds + 1, mode.max_count)
+
+    async def fanout_load() -> None:
+        longer = dataclasses.replace(mode, window_s=seconds + 1, warmup_s=0.1)
+        await figures.fanout_ourchat(world, max(world.groups), longer)
+
+    for name, load in (("SendMsg loop", send_load), ("100-member fan-out", fanout_load)):
+        raw_path = out_dir / f"profile-{name.split()[0].lower()}.txt"
+        recorded, _ = await asyncio.gather(profile.record(server.pid, seconds, raw_path), load())
+        if recorded and raw_path.exists():
+            sections.append(profile.to_markdown(name, raw_path.read_text()))
+    return sections
+
+
+@contextlib.asynccontextmanager
+async def _pg_database(base_url: str) -> AsyncIterator[str]:
+    """A fresh PostgreSQL database next to ``base_url``'s, dropped afterwards."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    admin = make_url(base_url).set(drivername="postgresql+asyncpg")
+    name = f"ourchat_bench_{uuid.uuid4().hex[:10]}"
+
+    async def execute(statement: str) -> None:
+        engine = create_async_engine(admin, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    await execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def _extended(
+    result: RunResult, bare_target: str, root: Path, opts: Options, say: Say
+) -> None:
+    """Figure 7: PostgreSQL, then two workers sharing PostgreSQL and Redis (one repetition)."""
+    mode = dataclasses.replace(opts.mode, reps=1)
+    log_dir = opts.out_dir / "logs"
+    async with _step(result, "PostgreSQL", say), _pg_database(opts.pg_url) as url:
+        server = await procs.start_ourchat(
+            "ourchat-postgres", root / "pg", log_dir, database_url=url
+        )
+        try:
+            await _suite(result, bare_target, server, url, mode, say, ("pg", "PostgreSQL"))
+        finally:
+            server.stop()
+    async with _step(result, "--workers 2 + Redis", say), _pg_database(opts.pg_url) as url:
+        server = await procs.start_ourchat(
+            "ourchat-workers2",
+            root / "workers",
+            log_dir,
+            database_url=url,
+            redis_url=opts.redis_url,
+            workers=2,
+            extra_env={"OURCHAT_REDIS_CHANNEL_PREFIX": f"bench-{uuid.uuid4().hex[:8]}"},
+        )
+        try:
+            await _suite(result, bare_target, server, None, mode, say, ("w2", "2 workers + Redis"))
+        finally:
+            server.stop()
+
+
+def evaluate(result: RunResult, mode: Mode) -> list[Target]:
+    """Each target of the issue, met or not, from the main figures."""
+
+    def ratio_of(key: str) -> float:
+        fig = result.figure(key)
+        return fig.ratio if fig else float("nan")
+
+    targets = [
+        at_least("send", ratio_of("send_throughput"), 0.5, "Send throughput >= 50% of bare echo"),
+    ]
+    for size in mode.fanout_sizes:
+        targets.append(
+            at_least(
+                f"fanout_{size}",
+                ratio_of(f"fanout_{size}"),
+                0.5,
+                f"Fan-out to {size} members >= 50% of bare fan-out",
+            )
+        )
+    for label in ("low", "half"):
+        fig = result.figure(f"latency_{label}_p50")
+        rate = f"{fig.extra.get('rate', 0):g} msg/s" if fig else label
+        targets.append(
+            at_most(
+                f"latency_{label}_p50",
+                ratio_of(f"latency_{label}_p50"),
+                2.0,
+                f"Latency p50 <= 2x bare at {rate}",
+            )
+        )
+        targets.append(
+            at_most(
+                f"latency_{label}_p99",
+                ratio_of(f"latency_{label}_p99"),
+                3.0,
+                f"Latency p99 <= 3x bare at {rate}",
+            )
+        )
+    targets.append(at_most("rss", ratio_of("stream_rss"), 2.0, "Per-stream RSS <= 2x bare"))
+    rss = result.figure("stream_rss")
+    if rss is None:
+        held = Target("streams", "10,000 streams held with no error", None, "no figure")
+    else:
+        streams = int(rss.extra.get("streams", 0))
+        clean = bool(rss.extra.get("all_live_no_error", False))
+        enough = streams >= 10_000
+        held = Target(
+            "streams",
+            "10,000 streams held with no error",
+            (clean and enough) if enough else (None if clean else False),
+            f"{streams:,} streams, {'all live, no error' if clean else 'errors: ' + str(rss.extra)}"
+            + ("" if enough else " (quick mode: fewer than 10,000 opened)"),
+        )
+    targets.append(held)
+    fig = result.figure("replay")
+    targets.append(
+        at_least(
+            "replay",
+            fig.ourchat_median if fig else float("nan"),
+            50_000,
+            "Replay >= 50,000 events/s",
+            " events/s",
+        )
+    )
+    targets.append(
+        below("auth_burst", ratio_of("auth_burst_p99"), 2.0, "Auth burst raises SendMsg p99 < 2x")
+    )
+    return targets
+
+
+async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
+    """Measure everything ``opts.mode`` asks for; returns the result and a profile section."""
+    mode = opts.mode
+    started = time.perf_counter()
+    result = RunResult(mode=mode.name, environment=environment(mode))
+    log_dir = opts.out_dir / "logs"
+    profile_md: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="ourchat-bench-") as tmp:
+        root = Path(tmp)
+        bare_server = await procs.start_bare(log_dir)
+        try:
+            data_dir = root / "sqlite"
+            server = await procs.start_ourchat("ourchat-sqlite", data_dir, log_dir)
+
+            async def do_profile(world: World) -> None:
+                if opts.profile:
+                    async with _step(result, "profile", say):
+                        profile_md.extend(await _profile(server, world, mode, opts.out_dir))
+
+            try:
+                await _suite(
+                    result,
+                    bare_server.target,
+                    server,
+                    replay.sqlite_url(data_dir),
+                    mode,
+                    say,
+                    after_latency=do_profile,
+                )
+            finally:
+                server.stop()
+            async with _step(result, "idle streams", say):
+                _add(result, [await _idle(root, log_dir, mode)], say)
+            async with _step(result, "Auth burst", say):
+                _add(result, await health.auth_burst(root, log_dir, mode), say)
+            if mode.extended:
+                await _extended(result, bare_server.target, root, opts, say)
+        finally:
+            bare_server.stop()
+    result.targets = [
+        {"name": t.name, "rule": t.rule, "verdict": t.verdict(), "detail": t.detail}
+        for t in evaluate(result, mode)
+    ]
+    result.environment["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result.environment["duration_s"] = time.perf_counter() - started
+    return result, "\n".join(profile_md) or None
+
+
+async def _idle(root: Path, log_dir: Path, mode: Mode) -> Figure:
+    """Figure 4, each repetition on fresh servers."""
+    per_channel = max(1, mode.idle_streams // mode.idle_users)
+    fig = Figure(
+        key="stream_rss",
+        title=f"Server memory per idle stream ({mode.idle_streams:,} FetchMsgs streams)",
+        unit="KiB/stream",
+        higher_is_better=False,
+        notes=(
+            f"fresh server per repetition; {mode.idle_users} users with {per_channel} streams "
+            f"each on one connection per user, opened by {idle.STREAMS_PER_HOLDER:,}-stream "
+            "client processes; growth of the server's RSS (VmRSS) once every stream received "
+            "one event, divided by the streams; bare: as many Subscribe streams"
+        ),
+    )
+    clean = True
+    details = []
+    for rep in range(mode.reps):
+        b = await idle.idle_bare(log_dir, mode.idle_streams, per_channel)
+        o = await idle.idle_ourchat(root, log_dir, mode, str(rep))
+        fig.bare.append(b.per_stream / KIB)
+        fig.ourchat.append(o.per_stream / KIB)
+        clean = clean and o.live == o.streams and o.failed == 0
+        details.append(
+            {
+                "ourchat": dataclasses.asdict(o),
+                "bare": dataclasses.asdict(b),
+            }
+        )
+    fig.extra.update(streams=mode.idle_streams, all_live_no_error=clean, repetitions=details)
+    return fig
