@@ -256,8 +256,8 @@ async def test_a_redis_that_stops_answering_is_noticed_by_the_heartbeat(
     admin = aioredis.Redis.from_url(private_redis.url)
     try:
         async with bus.subscribe(1) as sub:
-            await admin.execute_command("CLIENT", "PAUSE", "800", "ALL")
-            assert await closed_reason(sub, timeout=0.7) == details.DELIVERY_UNAVAILABLE
+            await admin.execute_command("CLIENT", "PAUSE", "1500", "ALL")
+            assert await closed_reason(sub, timeout=1.4) == details.DELIVERY_UNAVAILABLE
         await wait_until(lambda: bus.connected, timeout=5)
     finally:
         await admin.aclose()
