@@ -11,7 +11,10 @@ from ourchat.config import Settings
 
 
 def _report(settings: Settings, index: int) -> None:
-    (settings.data_dir / f"worker-{index}").write_text(str(settings.machine_id))
+    """Write ``worker-<index>`` holding the machine id (whole or not at all: renamed into place)."""
+    partial = settings.data_dir / f"partial-{index}"
+    partial.write_text(str(settings.machine_id))
+    partial.rename(settings.data_dir / f"worker-{index}")
 
 
 def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
