@@ -25,7 +25,9 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 RPCS = Counter("ourchat_rpcs_total", "RPCs finished, by method and status code", ["method", "code"])
 RPC_SECONDS = Histogram(
-    "ourchat_rpc_duration_seconds", "Time to answer successful RPCs", ["method"]
+    "ourchat_rpc_duration_seconds",
+    "Time to answer RPCs, by method and status code",
+    ["method", "code"],
 )
 OPEN_STREAMS = Gauge("ourchat_open_streams", "Open FetchMsgs streams", multiprocess_mode="livesum")
 EVENTS_DELIVERED = Counter("ourchat_events_delivered_total", "Events written to FetchMsgs streams")
@@ -50,12 +52,14 @@ BUS_DISCONNECTS = Counter(
 def observe_ok(method: str, seconds: float) -> None:
     """Count a successful RPC and its latency."""
     RPCS.labels(method, "OK").inc()
-    RPC_SECONDS.labels(method).observe(seconds)
+    RPC_SECONDS.labels(method, "OK").observe(seconds)
 
 
-def observe_error(method: str, code: grpc.StatusCode) -> None:
-    """Count a failed RPC."""
+def observe_error(method: str, code: grpc.StatusCode, seconds: float | None = None) -> None:
+    """Count a failed RPC, and its latency when known."""
     RPCS.labels(method, code.name).inc()
+    if seconds is not None:
+        RPC_SECONDS.labels(method, code.name).observe(seconds)
 
 
 def observe_bus_event(lag_seconds: float) -> None:
