@@ -1,0 +1,157 @@
+"""Smoke test of the benchmark harness: its pieces run, on tiny loads; no performance asserted."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import grpc
+import pytest
+
+from bench import bare, driver, replay
+from bench.figures import QUICK
+from bench.loops import Flow, close_all, closed_loop, open_loop, open_stream, unary, wait_counts
+from bench.report import figure_line, summary, write_all
+from bench.results import Figure, RunResult
+from bench.run import evaluate
+from bench.stats import at_least, at_most, below, latency_summary, median, percentile, ratio
+from ourchat.server.app import OurChatServer
+
+
+@pytest.fixture
+async def bare_target() -> AsyncIterator[str]:
+    server, port = await bare.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        await server.stop(grace=0)
+
+
+async def test_bare_echo_loop_counts_calls(bare_target: str) -> None:
+    async with grpc.aio.insecure_channel(bare_target) as channel:
+        result = await closed_loop([unary(channel, bare.ECHO, b"x" * 100)], 4, 0.3, 10_000)
+        assert (await unary(channel, bare.ECHO, b"ping")()) == b"ping"
+    assert result.ok > 0
+    assert result.errors == 0
+    assert result.elapsed_s > 0
+
+
+async def test_bare_fanout_publish_reaches_every_subscriber_under_flow_control(
+    bare_target: str,
+) -> None:
+    async with grpc.aio.insecure_channel(bare_target) as channel:
+        readers = [open_stream(channel, bare.SUBSCRIBE, b"g") for _ in range(3)]
+        publish = unary(channel, bare.PUBLISH, bare.publish_request(b"g", b"event"))
+        for _ in range(100):  # subscribers register asynchronously
+            await publish()
+            if await wait_counts(readers, [1, 1, 1], 0.05):
+                break
+        flow = Flow(fanout=3, limit=6)
+        base = sum(r.count for r in readers)
+        for r in readers:
+            r.flow = flow
+        sent = await closed_loop([publish], 2, 0.3, 50, flow)
+        assert await wait_counts(readers, [r.count for r in readers], 1.0)
+        for _ in range(100):
+            if flow.backlog() <= 0:
+                break
+            await wait_counts(readers, [base + 3 * sent.ok] * 3, 0.05)
+        assert sent.ok > 0
+        assert flow.delivered == 3 * sent.ok
+        assert sum(r.count for r in readers) == base + 3 * sent.ok
+        await close_all(readers)
+        assert all(r.error is None for r in readers)
+
+
+async def test_bare_replay_and_open_loop(bare_target: str) -> None:
+    async with grpc.aio.insecure_channel(bare_target) as channel:
+        reader = open_stream(channel, bare.REPLAY, bare.replay_request(250))
+        assert await wait_counts([reader], [250], 5.0)
+        await reader.close()
+        echo = unary(channel, bare.ECHO, b"x")
+
+        async def fire(_: int) -> object:
+            return await echo()
+
+        result = await open_loop(fire, rate=100, duration_s=0.2, max_count=20)
+    assert reader.count == 250
+    assert result.ok == 20
+    assert len(result.latencies_s) == 20
+
+
+async def test_seeded_events_are_replayed_to_a_reconnecting_member(
+    server: OurChatServer,
+) -> None:
+    target = f"127.0.0.1:{server.port}"
+    alice, bob = await driver.register(target, 2, "smoke")
+    session_id = await driver.befriend(target, alice, bob)
+    since = await replay.seed_messages(
+        server.settings.resolved_database_url, session_id, alice.id, 30
+    )
+    rate, count, error = await replay.replay_ourchat(target, bob, since, 30)
+    assert (count, error) == (30, None)
+    assert rate > 0
+    group_id = await driver.group(target, alice, [bob, *await driver.register(target, 2, "g")])
+    assert group_id > 0
+
+
+def test_stats_helpers() -> None:
+    assert percentile([1, 2, 3, 4, 5], 50) == 3
+    assert percentile([0, 10], 90) == pytest.approx(9)
+    assert math.isnan(percentile([], 50))
+    summary_ms = latency_summary([0.001, 0.002, 0.003])
+    assert summary_ms["p50_ms"] == pytest.approx(2.0)
+    assert summary_ms["count"] == 3
+    assert median([3.0, math.nan, 1.0, 2.0]) == 2.0
+    assert math.isnan(ratio(1.0, 0.0))
+    assert at_least("a", 0.6, 0.5, "r").met is True
+    assert at_most("b", 2.5, 2.0, "r").met is False
+    assert below("c", math.nan, 2.0, "r").verdict() == "not measured"
+
+
+def _synthetic() -> RunResult:
+    result = RunResult(mode="quick", environment={"cpus": 2, "load_before": [0.1, 0.2, 0.3]})
+    result.figures = [
+        Figure("send_throughput", "Send", "calls/s", True, [600.0], [1000.0]),
+        Figure("fanout_10", "Fan-out 10", "deliveries/s", True, [400.0], [1000.0]),
+        Figure(
+            "latency_low_p99",
+            "p99",
+            "ms",
+            False,
+            [3.0],
+            [2.0],
+            extra={"rate": 20.0, "curve_percentiles": [50.0, 99.0], "curves_ms": {"bare": [1, 2]}},
+        ),
+        Figure("replay", "Replay", "events/s", True, [60_000.0], [math.nan]),
+    ]
+    return result
+
+
+def test_report_writes_json_markdown_and_a_summary(tmp_path: Path) -> None:
+    result = _synthetic()
+    result.targets = [
+        {"name": t.name, "rule": t.rule, "verdict": t.verdict(), "detail": t.detail}
+        for t in evaluate(result, QUICK)
+    ]
+    verdicts = {t["name"]: t["verdict"] for t in result.targets}
+    assert verdicts["send"] == "met"
+    assert verdicts["fanout_10"] == "not met"
+    assert verdicts["replay"] == "met"
+    assert verdicts["auth_burst"] == "not measured"
+    json_path = write_all(result, tmp_path, "profile text")
+    data = json.loads(json_path.read_text())
+    assert [f["key"] for f in data["figures"]][:2] == ["send_throughput", "fanout_10"]
+    assert data["figures"][3]["bare_median"] is None
+    report = (tmp_path / "report.md").read_text()
+    assert "Send" in report
+    assert "profile text" in report
+    if importlib.util.find_spec("matplotlib") is not None:
+        assert (tmp_path / "throughput.png").stat().st_size > 0
+        assert (tmp_path / "latency.png").stat().st_size > 0
+    line = json.dumps(summary(result, json_path))
+    assert json.loads(line)["figures"]["send_throughput"]["ratio"] == pytest.approx(0.6)
+    assert "ratio 0.60x" in figure_line(result.figures[0])
