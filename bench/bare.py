@@ -12,6 +12,7 @@ Methods (service ``bench.Bare``):
   subscriber of ``group`` and answers the number of subscribers reached (4 bytes).
 - ``Replay`` (server-streaming): the request is a count (8 bytes); streams that many
   ~100-byte frames prepared in advance.
+- ``Count`` (unary): the number of subscribers of the group named by the request (4 bytes).
 
 Run it as ``python -m bench.bare --port N``.
 """
@@ -33,6 +34,7 @@ ECHO = f"/{SERVICE}/Echo"
 SUBSCRIBE = f"/{SERVICE}/Subscribe"
 PUBLISH = f"/{SERVICE}/Publish"
 REPLAY = f"/{SERVICE}/Replay"
+COUNT = f"/{SERVICE}/Count"
 
 #: Frames a subscriber may fall behind before its stream is ended (as ourchat's default).
 QUEUE_LIMIT = 10_000
@@ -90,6 +92,9 @@ class BareService:
                 queue.put_nowait(payload)
         return struct.pack("!I", len(members))
 
+    async def count(self, request: bytes, context: Any) -> bytes:
+        return struct.pack("!I", len(self.groups.get(request, ())))
+
     async def replay(self, request: bytes, context: Any) -> AsyncIterator[bytes]:
         (count,) = struct.unpack("!Q", request)
         frame = self.frame
@@ -97,7 +102,7 @@ class BareService:
             yield frame
 
     def handler(self) -> grpc.GenericRpcHandler:  # type: ignore[type-arg]
-        """One generic handler for the four methods (bytes in, bytes out)."""
+        """One generic handler for the five methods (bytes in, bytes out)."""
         return grpc.method_handlers_generic_handler(
             SERVICE,
             {
@@ -105,6 +110,7 @@ class BareService:
                 "Subscribe": grpc.unary_stream_rpc_method_handler(self.subscribe),
                 "Publish": grpc.unary_unary_rpc_method_handler(self.publish),
                 "Replay": grpc.unary_stream_rpc_method_handler(self.replay),
+                "Count": grpc.unary_unary_rpc_method_handler(self.count),
             },
         )
 

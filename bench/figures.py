@@ -56,6 +56,7 @@ class Mode:
     replay_events: int
     health_window_s: float
     extended: bool
+    live_timeout_s: float
     send_sessions: int = 8
     send_in_flight: int = 6
     fanout_sizes: tuple[int, ...] = (10, 100)
@@ -72,13 +73,15 @@ class Mode:
 QUICK = Mode(
     name="quick",
     reps=1,
-    window_s=2.0,
+    window_s=1.5,
     warmup_s=0.3,
-    latency_window_s=2.0,
+    latency_window_s=1.5,
     idle_streams=2000,
-    replay_events=100_000,
-    health_window_s=2.0,
+    replay_events=30_000,
+    health_window_s=1.5,
     extended=False,
+    live_timeout_s=4.0,
+    idle_users=50,
 )
 FULL = Mode(
     name="full",
@@ -90,6 +93,7 @@ FULL = Mode(
     replay_events=100_000,
     health_window_s=4.0,
     extended=True,
+    live_timeout_s=15.0,
 )
 
 

@@ -55,11 +55,18 @@ async def _window(
         return sends, await auth_task
 
 
-async def auth_burst(root: Path, log_dir: Path, mode: Mode) -> list[Figure]:
-    """Figure 6 on a fresh server with default Argon2 settings."""
-    server = await procs.start_ourchat(
+async def start_server(root: Path, log_dir: Path) -> procs.ServerProcess:
+    """The server of figure 6: ourchat with its default Argon2 cost."""
+    return await procs.start_ourchat(
         "ourchat-argon2-default", root / "health", log_dir, cheap_argon2=False
     )
+
+
+async def auth_burst(
+    root: Path, log_dir: Path, mode: Mode, server: procs.ServerProcess | None = None
+) -> list[Figure]:
+    """Figure 6 on a fresh server with default Argon2 settings (``server`` if started)."""
+    server = server or await start_server(root, log_dir)
     p99 = Figure(
         key="auth_burst_p99",
         title="SendMsg p99 during an Auth burst (vs without)",

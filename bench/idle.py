@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import math
 import multiprocessing
+import struct
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -24,30 +26,54 @@ from bench.figures import CHANNEL_OPTIONS, Mode, channels
 from bench.loops import Metadata, close_all, open_stream, unary, wait_counts
 
 STREAMS_PER_HOLDER = 1000
-#: Streams started at once by a holder before it lets them settle (a grpc.aio client that
-#: starts a few thousand calls in one go leaves some of them hanging, never sent).
-OPEN_BATCH = 100
-#: How long the streams get to show the probe event before the figure counts failures.
-LIVE_TIMEOUT_S = 60.0
-SETTLE_S = 1.0
+#: New streams per second, all holders together. A grpc.aio server that receives a few
+#: thousand calls at once leaves some of them hanging, never started (the bare server too;
+#: it is a race in grpc.aio, not in ourchat), so the streams are opened at a steady pace.
+OPEN_PER_S = 1000
+OPEN_BATCH = 25
+SETTLE_S = 0.5
 
 #: One connection's streams: the request, its metadata, and how many streams.
 Plan = list[tuple[bytes, Metadata, int]]
 
 
-def _holder_main(conn: Connection, target: str, method: str, plan: Plan) -> None:
+class Retrying:
+    """Retries a unary call that ends CANCELLED or UNAVAILABLE, counting the retries.
+
+    While thousands of streams are being opened, grpc.aio now and then ends an unrelated
+    unary call with CANCELLED although nobody cancelled it (seen on both servers).
+    """
+
+    def __init__(self, call: Callable[[], Awaitable[object]], attempts: int = 5) -> None:
+        self.call = call
+        self.attempts = attempts
+        self.retries = 0
+
+    async def __call__(self) -> object:
+        for _ in range(self.attempts - 1):
+            try:
+                return await self.call()
+            except grpc.aio.AioRpcError as exc:
+                if exc.code() not in (grpc.StatusCode.CANCELLED, grpc.StatusCode.UNAVAILABLE):
+                    raise
+                self.retries += 1
+                await asyncio.sleep(0.2)
+        return await self.call()
+
+
+def _holder_main(conn: Connection, target: str, method: str, plan: Plan, per_s: float) -> None:
     """Body of a holder process: open the streams, then answer the parent's commands."""
-    asyncio.run(_hold(conn, target, method, plan))
+    asyncio.run(_hold(conn, target, method, plan, per_s))
 
 
-async def _hold(conn: Connection, target: str, method: str, plan: Plan) -> None:
+async def _hold(conn: Connection, target: str, method: str, plan: Plan, per_s: float) -> None:
     chans = [grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS) for _ in plan]
     readers = []
     for ch, (request, metadata, count) in zip(chans, plan, strict=True):
         for _ in range(count):
             readers.append(open_stream(ch, method, request, metadata))
             if len(readers) % OPEN_BATCH == 0:
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(OPEN_BATCH / per_s)
     conn.send(("opened", len(readers)))
     while True:
         command, arg = await asyncio.to_thread(conn.recv)
@@ -71,9 +97,11 @@ class Held:
     live: int
     failed: int
     first_error: str | None
+    server_open: int
     rss_before: int
     rss_after: int
     open_s: float
+    retried_calls: int = 0
 
     @property
     def per_stream(self) -> float:
@@ -100,6 +128,8 @@ async def hold_streams(
     plan: Plan,
     probe: Callable[[], Awaitable[object]],
     repeat_probe: bool,
+    server_count: Callable[[], Awaitable[int]],
+    live_timeout_s: float,
 ) -> Held:
     """Open ``plan``'s streams from holder processes and measure the server's memory.
 
@@ -110,24 +140,29 @@ async def hold_streams(
         probe: sends one event to every stream.
         repeat_probe: send the probe until every stream has it (subscribers that register
             after a publish miss it, as on the bare server).
+        server_count: how many streams the server itself says are open.
+        live_timeout_s: how long the streams get to show the probe event; one that has not
+            by then is counted as hung.
     """
     context = multiprocessing.get_context("spawn")
     rss_before = server.rss()
     pipes: list[Connection] = []
     workers = []
     started = time.perf_counter()
-    for part in split(plan, STREAMS_PER_HOLDER):
+    parts = split(plan, STREAMS_PER_HOLDER)
+    for part in parts:
         parent, child = context.Pipe()
-        proc = context.Process(target=_holder_main, args=(child, server.target, method, part))
+        args = (child, server.target, method, part, OPEN_PER_S / len(parts))
+        proc = context.Process(target=_holder_main, args=args)
         proc.start()
         pipes.append(parent)
         workers.append(proc)
     try:
         streams = sum([int((await asyncio.to_thread(p.recv))[1]) for p in pipes])
-        deadline = time.perf_counter() + LIVE_TIMEOUT_S
+        deadline = time.perf_counter() + live_timeout_s
         while True:
             await probe()
-            wait = 0.5 if repeat_probe else LIVE_TIMEOUT_S
+            wait = 0.5 if repeat_probe else live_timeout_s
             for p in pipes:
                 p.send(("wait", wait))
             replies = [await asyncio.to_thread(p.recv) for p in pipes]
@@ -139,6 +174,7 @@ async def hold_streams(
         open_s = time.perf_counter() - started
         await asyncio.sleep(SETTLE_S)
         rss_after = server.rss()
+        server_open = await server_count()
     finally:
         for p in pipes:
             p.send(("close", 0))
@@ -148,7 +184,7 @@ async def hold_streams(
             proc.join(10)
             if proc.is_alive():
                 proc.kill()
-    return Held(streams, live, failed, first, rss_before, rss_after, open_s)
+    return Held(streams, live, failed, first, server_open, rss_before, rss_after, open_s)
 
 
 async def _warm(
@@ -168,31 +204,73 @@ async def _warm(
     await asyncio.sleep(SETTLE_S)
 
 
-async def idle_bare(log_dir: Path, streams: int, per_channel: int) -> Held:
-    """Idle Subscribe streams on a fresh bare server."""
-    server = await procs.start_bare(log_dir)
+def _open_streams_metric(server: procs.ServerProcess) -> int:
+    """ourchat's own count of open FetchMsgs streams (``ourchat_open_streams`` on /metrics)."""
+    url = f"http://{procs.HOST}:{server.env['OURCHAT_HTTP_PORT']}/metrics"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read().decode()
+    for line in body.splitlines():
+        if line.startswith("ourchat_open_streams "):
+            return int(float(line.split()[1]))
+    return -1
+
+
+async def idle_bare(
+    log_dir: Path, mode: Mode, per_channel: int, server: procs.ServerProcess | None = None
+) -> Held:
+    """Idle Subscribe streams on a fresh bare server (``server`` if already started)."""
+    server = server or await procs.start_bare(log_dir)
     try:
         group = b"idle"
         async with channels(server.target, 1) as (channel,):
-            probe = unary(channel, bare.PUBLISH, bare.publish_request(group, b"probe"))
+            probe = Retrying(unary(channel, bare.PUBLISH, bare.publish_request(group, b"probe")))
+            count = Retrying(unary(channel, bare.COUNT, group))
+
+            async def subscribers() -> int:
+                reply = await count()
+                assert isinstance(reply, bytes)
+                return int(struct.unpack("!I", reply)[0])
+
             await _warm(server.target, bare.SUBSCRIBE, group, (), probe)
-            plan: Plan = [(group, (), per_channel)] * (streams // per_channel)
-            return await hold_streams(server, bare.SUBSCRIBE, plan, probe, repeat_probe=True)
+            plan: Plan = [(group, (), per_channel)] * (mode.idle_streams // per_channel)
+            held = await hold_streams(
+                server,
+                bare.SUBSCRIBE,
+                plan,
+                probe,
+                repeat_probe=True,
+                server_count=subscribers,
+                live_timeout_s=mode.live_timeout_s,
+            )
+            held.retried_calls = probe.retries + count.retries
+            return held
     finally:
         server.stop()
 
 
-async def idle_ourchat(root: Path, log_dir: Path, mode: Mode, tag: str) -> Held:
-    """Idle FetchMsgs streams on a fresh ourchat, ``streams / idle_users`` per user."""
-    server = await procs.start_ourchat(f"ourchat-idle-{tag}", root / f"idle-{tag}", log_dir)
+async def start_idle_ourchat(root: Path, log_dir: Path, tag: str) -> procs.ServerProcess:
+    """A fresh ourchat for figure 4."""
+    return await procs.start_ourchat(f"ourchat-idle-{tag}", root / f"idle-{tag}", log_dir)
+
+
+async def idle_ourchat(
+    root: Path, log_dir: Path, mode: Mode, tag: str, server: procs.ServerProcess | None = None
+) -> Held:
+    """Idle FetchMsgs streams on a fresh ourchat (``server`` if already started)."""
+    server = server or await start_idle_ourchat(root, log_dir, tag)
     try:
         users = await driver.register(server.target, mode.idle_users, "idle")
         session_id = await driver.group(server.target, users[0], users[1:])
         since = await driver.server_time_us(server.target)
         request = driver.fetch_request(since)
         async with channels(server.target, 1) as (channel,):
-            send = unary(
-                channel, driver.SEND_MSG_METHOD, driver.send_request(session_id), users[0].metadata
+            send = Retrying(
+                unary(
+                    channel,
+                    driver.SEND_MSG_METHOD,
+                    driver.send_request(session_id),
+                    users[0].metadata,
+                )
             )
             await _warm(server.target, driver.FETCH_MSGS_METHOD, request, users[1].metadata, send)
             per_user = max(1, mode.idle_streams // mode.idle_users)
@@ -200,8 +278,20 @@ async def idle_ourchat(root: Path, log_dir: Path, mode: Mode, tag: str) -> Held:
             # The streams replay what was sent before they opened: start them after it.
             since = await driver.server_time_us(server.target)
             plan = [(driver.fetch_request(since), m, n) for _, m, n in plan]
-            return await hold_streams(
-                server, driver.FETCH_MSGS_METHOD, plan, send, repeat_probe=False
+
+            async def open_streams() -> int:
+                return await asyncio.to_thread(_open_streams_metric, server)
+
+            held = await hold_streams(
+                server,
+                driver.FETCH_MSGS_METHOD,
+                plan,
+                send,
+                repeat_probe=False,
+                server_count=open_streams,
+                live_timeout_s=mode.live_timeout_s,
             )
+            held.retried_calls = send.retries
+            return held
     finally:
         server.stop()

@@ -152,14 +152,14 @@ class ServerProcess:
             return self.proc.wait()
 
 
-def bare_server(log_dir: Path) -> ServerProcess:
+def bare_server(log_dir: Path, name: str = "bare") -> ServerProcess:
     """The bare grpc.aio server (``python -m bench.bare``) on a free port."""
     port = free_port()
     args = [sys.executable, "-m", "bench.bare", "--host", HOST, "--port", str(port)]
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return ServerProcess("bare", args, env, port, log_dir)
+    return ServerProcess(name, args, env, port, log_dir)
 
 
 def ourchat_server(
@@ -199,9 +199,9 @@ def ourchat_server(
     return ServerProcess(name, args, env, port, log_dir)
 
 
-async def start_bare(log_dir: Path) -> ServerProcess:
+async def start_bare(log_dir: Path, name: str = "bare") -> ServerProcess:
     """Start the bare server and wait until it answers."""
-    server = bare_server(log_dir)
+    server = bare_server(log_dir, name)
     server.start()
     try:
         await server.wait_ready(bare.ECHO, b"ready?")

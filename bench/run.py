@@ -13,6 +13,7 @@ import platform
 import subprocess
 import tempfile
 import time
+import traceback
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import grpc
 
 from bench import driver, figures, health, idle, procs, profile, replay
 from bench.figures import Mode, World
-from bench.loops import closed_loop, unary
+from bench.loops import closed_loop, describe, unary
 from bench.report import figure_line
 from bench.results import Figure, RunResult
 from bench.stats import Target, at_least, at_most, below
@@ -72,7 +73,8 @@ def environment(mode: Mode) -> dict[str, object]:
             "uses ourchat's default Argon2 cost. "
             + (
                 "Quick mode: one repetition, short windows, "
-                f"{mode.idle_streams:,} idle streams instead of 10,000."
+                f"{mode.idle_streams:,} idle streams instead of 10,000, "
+                f"{mode.replay_events:,} stored events to replay instead of 100,000."
                 if mode.name == "quick"
                 else f"Each figure is the median of {mode.reps} repetitions."
             )
@@ -88,8 +90,17 @@ async def _step(result: RunResult, what: str, say: Say) -> AsyncIterator[None]:
     try:
         yield
     except Exception as exc:
-        result.problems.append(f"{what}: {type(exc).__name__}: {exc}")
-        say(f"# {what} FAILED: {exc}")
+        where = next(
+            (
+                f"{Path(f.filename).name}:{f.lineno}"
+                for f in reversed(traceback.extract_tb(exc.__traceback__))
+                if "/bench/" in f.filename
+            ),
+            "?",
+        )
+        problem = f"{what}: {describe(exc)} (at {where})"
+        result.problems.append(problem)
+        say(f"# FAILED {problem}")
     else:
         say(f"# {what} done in {time.perf_counter() - started:.1f} s")
 
@@ -299,14 +310,16 @@ def evaluate(result: RunResult, mode: Mode) -> list[Target]:
         held = Target("streams", "10,000 streams held with no error", None, "no figure")
     else:
         streams = int(rss.extra.get("streams", 0))
-        clean = bool(rss.extra.get("all_live_no_error", False))
+        live = min(rss.extra.get("ourchat_live", [0]))
+        failed = max(rss.extra.get("ourchat_failed", [0]))
+        clean = live == streams and failed == 0
         enough = streams >= 10_000
         held = Target(
             "streams",
             "10,000 streams held with no error",
             (clean and enough) if enough else (None if clean else False),
-            f"{streams:,} streams, {'all live, no error' if clean else 'errors: ' + str(rss.extra)}"
-            + ("" if enough else " (quick mode: fewer than 10,000 opened)"),
+            f"{streams:,} opened, {live:,} live, {streams - live:,} hung, {failed} failed "
+            "(worst repetition)" + ("" if enough else "; quick mode: fewer than 10,000"),
         )
     targets.append(held)
     fig = result.figure("replay")
@@ -334,10 +347,23 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
     profile_md: list[str] = []
     with tempfile.TemporaryDirectory(prefix="ourchat-bench-") as tmp:
         root = Path(tmp)
-        bare_server = await procs.start_bare(log_dir)
+        data_dir = root / "sqlite"
+        # Every server a run needs first is started at once; the later ones stay idle
+        # (and fresh) until their figure.
+        launched = await asyncio.gather(
+            procs.start_bare(log_dir),
+            procs.start_ourchat("ourchat-sqlite", data_dir, log_dir),
+            procs.start_bare(log_dir, "bare-idle"),
+            idle.start_idle_ourchat(root, log_dir, "0"),
+            health.start_server(root, log_dir),
+            return_exceptions=True,
+        )
+        servers = [s for s in launched if isinstance(s, procs.ServerProcess)]
         try:
-            data_dir = root / "sqlite"
-            server = await procs.start_ourchat("ourchat-sqlite", data_dir, log_dir)
+            failed = [s for s in launched if isinstance(s, BaseException)]
+            if failed:
+                raise failed[0]
+            bare_server, server, bare_idle, ourchat_idle, health_server = servers
 
             async def do_profile(world: World) -> None:
                 if opts.profile:
@@ -357,13 +383,15 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
             finally:
                 server.stop()
             async with _step(result, "idle streams", say):
-                _add(result, [await _idle(root, log_dir, mode)], say)
+                fig = await _idle(root, log_dir, mode, bare_idle, ourchat_idle)
+                _add(result, [fig], say)
             async with _step(result, "Auth burst", say):
-                _add(result, await health.auth_burst(root, log_dir, mode), say)
+                _add(result, await health.auth_burst(root, log_dir, mode, health_server), say)
             if mode.extended:
                 await _extended(result, bare_server.target, root, opts, say)
         finally:
-            bare_server.stop()
+            for srv in servers:
+                srv.stop()
     result.targets = [
         {"name": t.name, "rule": t.rule, "verdict": t.verdict(), "detail": t.detail}
         for t in evaluate(result, mode)
@@ -373,8 +401,14 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
     return result, "\n".join(profile_md) or None
 
 
-async def _idle(root: Path, log_dir: Path, mode: Mode) -> Figure:
-    """Figure 4, each repetition on fresh servers."""
+async def _idle(
+    root: Path,
+    log_dir: Path,
+    mode: Mode,
+    bare_server: procs.ServerProcess,
+    ourchat_server: procs.ServerProcess,
+) -> Figure:
+    """Figure 4, each repetition on fresh servers (the first ones given)."""
     per_channel = max(1, mode.idle_streams // mode.idle_users)
     fig = Figure(
         key="stream_rss",
@@ -383,24 +417,29 @@ async def _idle(root: Path, log_dir: Path, mode: Mode) -> Figure:
         higher_is_better=False,
         notes=(
             f"fresh server per repetition; {mode.idle_users} users with {per_channel} streams "
-            f"each on one connection per user, opened by {idle.STREAMS_PER_HOLDER:,}-stream "
-            "client processes; growth of the server's RSS (VmRSS) once every stream received "
-            "one event, divided by the streams; bare: as many Subscribe streams"
+            f"each on one connection per user, opened at {idle.OPEN_PER_S:,}/s by "
+            f"{idle.STREAMS_PER_HOLDER:,}-stream client processes; growth of the server's RSS "
+            "(VmRSS) once every stream received one event, divided by the streams; bare: as "
+            "many Subscribe streams. A stream that shows no event within "
+            f"{mode.live_timeout_s:g} s counts as hung (server_open: the server's own count)"
         ),
     )
-    clean = True
     details = []
     for rep in range(mode.reps):
-        b = await idle.idle_bare(log_dir, mode.idle_streams, per_channel)
-        o = await idle.idle_ourchat(root, log_dir, mode, str(rep))
+        b = await idle.idle_bare(log_dir, mode, per_channel, bare_server if rep == 0 else None)
+        o = await idle.idle_ourchat(
+            root, log_dir, mode, str(rep), ourchat_server if rep == 0 else None
+        )
         fig.bare.append(b.per_stream / KIB)
         fig.ourchat.append(o.per_stream / KIB)
-        clean = clean and o.live == o.streams and o.failed == 0
-        details.append(
-            {
-                "ourchat": dataclasses.asdict(o),
-                "bare": dataclasses.asdict(b),
-            }
-        )
-    fig.extra.update(streams=mode.idle_streams, all_live_no_error=clean, repetitions=details)
+        details.append({"ourchat": dataclasses.asdict(o), "bare": dataclasses.asdict(b)})
+    fig.extra.update(
+        streams=mode.idle_streams,
+        ourchat_live=[d["ourchat"]["live"] for d in details],
+        ourchat_failed=[d["ourchat"]["failed"] for d in details],
+        ourchat_server_open=[d["ourchat"]["server_open"] for d in details],
+        bare_live=[d["bare"]["live"] for d in details],
+        bare_server_open=[d["bare"]["server_open"] for d in details],
+        repetitions=details,
+    )
     return fig
