@@ -92,3 +92,26 @@ async def test_downgrade_to_base_and_upgrade_again(empty_database: str) -> None:
             assert await conn.run_sync(_differences) == []
     finally:
         await engine.dispose()
+
+
+async def test_processes_starting_together_migrate_once(empty_database: str) -> None:
+    """Several servers starting at once on an empty database all come up on the same schema."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    engines = [create_async_engine(empty_database) for _ in range(3)]
+
+    async def migrate(engine: Any) -> None:
+        async with engine.connect() as conn:
+            await upgrade_to_head(conn)
+
+    try:
+        await asyncio.gather(*(migrate(e) for e in engines))
+        async with engines[0].connect() as conn:
+            roles = (await conn.execute(text("SELECT count(*) FROM roles"))).scalar_one()
+            clocks = (await conn.execute(text("SELECT count(*) FROM event_clock"))).scalar_one()
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert (roles, clocks) == (3, 1)

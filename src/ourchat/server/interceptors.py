@@ -58,14 +58,15 @@ async def _enter(deps: Deps, needs_auth: bool, call_details: grpc.HandlerCallDet
 
 
 async def _fail(
-    context: grpc.aio.ServicerContext[Any, Any], method: str, exc: Exception
+    context: grpc.aio.ServicerContext[Any, Any], method: str, exc: Exception, started: float
 ) -> NoReturn:
+    elapsed = time.perf_counter() - started
     if isinstance(exc, OurChatError):
-        metrics.observe_error(method, exc.code)
+        metrics.observe_error(method, exc.code, elapsed)
         await context.abort(exc.code, exc.detail)
     else:
         log.exception("unhandled error in %s", method, exc_info=exc)
-        metrics.observe_error(method, grpc.StatusCode.INTERNAL)
+        metrics.observe_error(method, grpc.StatusCode.INTERNAL, elapsed)
         await context.abort(grpc.StatusCode.INTERNAL, details.SERVER_ERROR)
     raise AssertionError("abort returned")
 
@@ -88,7 +89,7 @@ def _wrap(
             except grpc.aio.AbortError:
                 raise
             except Exception as exc:
-                await _fail(context, method, exc)
+                await _fail(context, method, exc, started)
             metrics.observe_ok(method, time.perf_counter() - started)
             return response
 
@@ -111,7 +112,7 @@ def _wrap(
             except grpc.aio.AbortError:
                 raise
             except Exception as exc:
-                await _fail(context, method, exc)
+                await _fail(context, method, exc, started)
             metrics.observe_ok(method, time.perf_counter() - started)
 
         return grpc.unary_stream_rpc_method_handler(
@@ -132,7 +133,7 @@ def _wrap(
             except grpc.aio.AbortError:
                 raise
             except Exception as exc:
-                await _fail(context, method, exc)
+                await _fail(context, method, exc, started)
             metrics.observe_ok(method, time.perf_counter() - started)
             return response
 

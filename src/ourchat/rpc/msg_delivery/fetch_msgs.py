@@ -38,7 +38,9 @@ async def handle(deps: Deps, request: FetchMsgsRequest, context: Any) -> AsyncIt
         try:
             async with deps.db.read() as conn:
                 high_water = await stored_events.cursor_for_time(conn, since_us)
-                while True:
+            while True:
+                # One page per short read, so a slow reader never holds a pooled connection.
+                async with deps.db.read() as conn:
                     rows = await stored_events.visible_since(
                         conn,
                         user_id,
@@ -46,12 +48,12 @@ async def handle(deps: Deps, request: FetchMsgsRequest, context: Any) -> AsyncIt
                         page_size,
                         announcements_only=only_announcements,
                     )
-                    for msg_id, time_us, payload in rows:
-                        yield frame(payload, msg_id, time_us)
-                        high_water = msg_id
-                    metrics.EVENTS_DELIVERED.inc(len(rows))
-                    if len(rows) < page_size:
-                        break
+                for msg_id, time_us, payload in rows:
+                    yield frame(payload, msg_id, time_us)
+                    high_water = msg_id
+                metrics.EVENTS_DELIVERED.inc(len(rows))
+                if len(rows) < page_size:
+                    break
             while True:
                 try:
                     event = await subscription.get()
