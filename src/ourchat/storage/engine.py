@@ -7,7 +7,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event, func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -75,3 +76,30 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def upsert(conn: AsyncConnection, table: Table, keys: tuple[str, ...], **values: Any) -> Any:
+    """An INSERT that, when a row with the same ``keys`` exists, overwrites its other ``values``.
+
+    With no other values it leaves the existing row alone. Works on SQLite and PostgreSQL.
+    """
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt: Any = dialect_insert(table).values(**values)
+    updates = {k: stmt.excluded[k] for k in values if k not in keys}
+    if not updates:
+        return stmt.on_conflict_do_nothing(index_elements=list(keys))
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
+
+
+def greatest(conn: AsyncConnection, *values: Any) -> Any:
+    """SQL for the largest of ``values`` (``max`` on SQLite, ``greatest`` on PostgreSQL)."""
+    return func.max(*values) if conn.dialect.name == "sqlite" else func.greatest(*values)
+
+
+def insert_if_absent(
+    conn: AsyncConnection, table: Table, keys: tuple[str, ...], **values: Any
+) -> Any:
+    """An INSERT that does nothing when a row with the same ``keys`` exists."""
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt: Any = dialect_insert(table).values(**values)
+    return stmt.on_conflict_do_nothing(index_elements=list(keys))

@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.delivery.events import Audience, Event
+from ourchat.storage.engine import greatest
 from ourchat.storage.tables import event_clock, event_recipients, events, session_members
 from ourchat.storage.uow import Tx
 
@@ -19,14 +20,13 @@ async def _allocate(conn: AsyncConnection, now_us: int, count: int) -> tuple[int
     The row lock on ``event_clock`` keeps commit order equal to id order, and times are
     strictly increasing, never behind ``now_us``.
     """
-    greatest = func.max if conn.dialect.name == "sqlite" else func.greatest
     row = (
         await conn.execute(
             update(event_clock)
             .where(event_clock.c.id == 1)
             .values(
                 last_id=event_clock.c.last_id + count,
-                last_time=greatest(event_clock.c.last_time + count, now_us + count - 1),
+                last_time=greatest(conn, event_clock.c.last_time + count, now_us + count - 1),
             )
             .returning(event_clock.c.last_id, event_clock.c.last_time)
         )

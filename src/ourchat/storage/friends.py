@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Table, and_, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ourchat.storage.engine import upsert
 from ourchat.storage.tables import contacts, friend_requests, friends
 
 
@@ -22,17 +21,6 @@ class FriendRequest:
     display_name: str | None
     created_at: int
     expires_at: int
-
-
-def _upsert(conn: AsyncConnection, table: Table, keys: tuple[str, ...], **values: Any) -> Any:
-    """An INSERT that updates the non-key ``values`` when a row with the same keys exists."""
-    stmt: Any = (
-        postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
-    ).values(**values)
-    updates = {k: stmt.excluded[k] for k in values if k not in keys}
-    if not updates:
-        return stmt.on_conflict_do_nothing(index_elements=list(keys))
-    return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
 
 
 # Friendships ---------------------------------------------------------------------------------
@@ -110,7 +98,7 @@ async def set_contact_name(
 ) -> None:
     """Create or overwrite ``user_id``'s name for ``contact_user_id``."""
     await conn.execute(
-        _upsert(
+        upsert(
             conn,
             contacts,
             ("user_id", "contact_user_id"),
@@ -124,7 +112,7 @@ async def set_contact_name(
 async def ensure_contact(conn: AsyncConnection, user_id: int, contact_user_id: int) -> None:
     """Create ``user_id``'s contact entry for ``contact_user_id`` without a name, if absent."""
     await conn.execute(
-        _upsert(
+        upsert(
             conn,
             contacts,
             ("user_id", "contact_user_id"),
@@ -161,7 +149,7 @@ async def put_request(
 ) -> None:
     """Record a pending request, replacing (and so refreshing) an earlier one of the pair."""
     await conn.execute(
-        _upsert(
+        upsert(
             conn,
             friend_requests,
             ("inviter_id", "invitee_id"),

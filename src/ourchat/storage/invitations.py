@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Table, delete
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ourchat.storage.engine import upsert
 from ourchat.storage.tables import join_requests, session_invitations
 
 
@@ -35,15 +34,6 @@ class JoinRequest:
     expires_at: int
 
 
-def _upsert(conn: AsyncConnection, table: Table, keys: tuple[str, ...], **values: Any) -> Any:
-    """An INSERT that overwrites the non-key ``values`` of an existing row with the same keys."""
-    stmt: Any = (
-        postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
-    ).values(**values)
-    updates = {k: stmt.excluded[k] for k in values if k not in keys}
-    return stmt.on_conflict_do_update(index_elements=list(keys), set_=updates)
-
-
 # Invitations ---------------------------------------------------------------------------------
 
 
@@ -59,7 +49,7 @@ async def put_invitation(
 ) -> None:
     """Record an invitation, replacing an earlier one of the same invitee to the same session."""
     await conn.execute(
-        _upsert(
+        upsert(
             conn,
             session_invitations,
             ("session_id", "invitee_id"),
@@ -128,7 +118,7 @@ async def put_join_request(
 ) -> None:
     """Record a request to join, replacing (and so refreshing) an earlier one of the same user."""
     await conn.execute(
-        _upsert(
+        upsert(
             conn,
             join_requests,
             ("session_id", "user_id"),

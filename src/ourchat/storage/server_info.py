@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from ourchat.storage.engine import insert_if_absent
 from ourchat.storage.tables import server_info
 
 
@@ -17,12 +17,5 @@ async def get_all(conn: AsyncConnection) -> dict[str, str]:
 
 async def insert_missing(conn: AsyncConnection, values: dict[str, str]) -> None:
     """Insert keys that are not there yet; existing values win (first process to start)."""
-    table_insert = (
-        postgresql.insert(server_info)
-        if conn.dialect.name == "postgresql"
-        else sqlite.insert(server_info)
-    )
     for key, value in values.items():
-        await conn.execute(
-            table_insert.values(key=key, value=value).on_conflict_do_nothing(index_elements=["key"])
-        )
+        await conn.execute(insert_if_absent(conn, server_info, ("key",), key=key, value=value))
