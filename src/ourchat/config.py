@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     password_strength_limit: int = Field(default=1, ge=0, le=4)
     argon2_memory_kib: int = 19_456
     argon2_time_cost: int = 2
+    password_hash_threads: int = Field(
+        default=1, ge=1, description="threads hashing passwords (the rest of the CPU serves chat)"
+    )
     lock_account_after_failed_logins: int = 5
     lock_account_duration_seconds: int = 15 * 60
     unregister_policy: Literal["disable", "delete"] = "disable"

@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+T = TypeVar("T")
+
 
 class Passwords:
-    """Argon2id hashing and verification, run in worker threads so the loop keeps serving."""
+    """Argon2id hashing and verification on a few dedicated threads.
 
-    def __init__(self, memory_kib: int = 19_456, time_cost: int = 2) -> None:
+    Hashing is deliberately expensive. It runs off the event loop, and on at most ``threads``
+    threads, so a burst of logins queues up there instead of taking every core from the loop
+    that serves messages.
+    """
+
+    def __init__(self, memory_kib: int = 19_456, time_cost: int = 2, threads: int = 1) -> None:
         self._hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_kib, parallelism=1, type=Type.ID
         )
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ourchat-argon2")
+
+    async def _run(self, fn: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn)
+
+    def close(self) -> None:
+        """Stop the hashing threads once queued work is done."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def hash(self, password: str) -> str:
         """The PHC string of ``password`` with a fresh salt."""
-        return await asyncio.to_thread(self._hasher.hash, password)
+        return await self._run(lambda: self._hasher.hash(password))
 
     async def verify(self, phc: str, password: str) -> bool:
         """Whether ``password`` matches ``phc`` (parameters are read from the PHC string)."""
@@ -30,7 +48,7 @@ class Passwords:
             except (VerificationError, InvalidHashError):
                 return False
 
-        return await asyncio.to_thread(_check)
+        return await self._run(_check)
 
 
 async def strength(password: str, user_inputs: list[str]) -> int:

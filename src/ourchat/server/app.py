@@ -96,7 +96,11 @@ class OurChatServer:
             clock=self.clock,
             identity=identity,
             tokens=TokenIssuer(identity.jwt_secret, settings.token_lifetime_seconds, self.clock),
-            passwords=Passwords(settings.argon2_memory_kib, settings.argon2_time_cost),
+            passwords=Passwords(
+                settings.argon2_memory_kib,
+                settings.argon2_time_cost,
+                settings.password_hash_threads,
+            ),
             ids=SnowflakeGenerator(self.clock, settings.machine_id),
             file_store=file_store,
             sends=SendBatcher(),
@@ -152,6 +156,7 @@ class OurChatServer:
         if self.deps is not None:
             await self.deps.file_store.close()
             await self.deps.db.dispose()
+            self.deps.passwords.close()
 
     async def wait(self) -> None:
         """Block until the gRPC server stops."""
