@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.figures import FULL, QUICK
 from bench.report import summary, write_all
-from bench.run import Options, run
+from bench.run import FIGURE_NAMES, Options, run
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
@@ -38,11 +38,20 @@ def main(argv: list[str] | None = None) -> int:
         help="PostgreSQL server for figure 7 (a database is created and dropped)",
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--only",
+        default=",".join(FIGURE_NAMES),
+        help=f"comma-separated parts to run, of: {', '.join(FIGURE_NAMES)} (default: all)",
+    )
     args = parser.parse_args(argv)
     mode = QUICK if args.quick else FULL
     out_dir: Path = args.out / mode.name
     profile = args.profile if args.profile is not None else not args.quick
-    options = Options(mode, out_dir, profile, args.pg_url, args.redis_url)
+    only = frozenset(p.strip() for p in args.only.split(",") if p.strip())
+    unknown = only - set(FIGURE_NAMES)
+    if unknown:
+        parser.error(f"--only: unknown {', '.join(sorted(unknown))}")
+    options = Options(mode, out_dir, profile, args.pg_url, args.redis_url, only)
     result, profile_md = asyncio.run(run(options, _say))
     json_path = write_all(result, out_dir, profile_md)
     _say(f"# report: {out_dir / 'report.md'}")

@@ -23,13 +23,15 @@ import grpc
 
 from bench import bare, driver, procs
 from bench.figures import CHANNEL_OPTIONS, Mode, channels
-from bench.loops import Metadata, close_all, open_stream, unary, wait_counts
+from bench.loops import Metadata, Reader, close_all, open_stream, unary, wait_counts
 
 STREAMS_PER_HOLDER = 1000
-#: New streams per second, all holders together. A grpc.aio server that receives a few
-#: thousand calls at once leaves some of them hanging, never started (the bare server too;
-#: it is a race in grpc.aio, not in ourchat), so the streams are opened at a steady pace.
-OPEN_PER_S = 1000
+#: Streams opened per step, all holders together; the next step waits for the server.
+#: Opened faster than the server takes them, some calls hang forever, never started and
+#: never failed (a grpc.aio server whose event loop falls behind; see ``hold_streams``).
+OPEN_STEP = 500
+#: A step whose streams the server has not all counted open after this long has stalled.
+STALL_S = 3.0
 OPEN_BATCH = 25
 SETTLE_S = 0.5
 
@@ -61,23 +63,29 @@ class Retrying:
         return await self.call()
 
 
-def _holder_main(conn: Connection, target: str, method: str, plan: Plan, per_s: float) -> None:
-    """Body of a holder process: open the streams, then answer the parent's commands."""
-    asyncio.run(_hold(conn, target, method, plan, per_s))
+def _holder_main(conn: Connection, target: str, method: str, plan: Plan) -> None:
+    """Body of a holder process: open streams when told to, then answer the parent."""
+    asyncio.run(_hold(conn, target, method, plan))
 
 
-async def _hold(conn: Connection, target: str, method: str, plan: Plan, per_s: float) -> None:
+async def _hold(conn: Connection, target: str, method: str, plan: Plan) -> None:
     chans = [grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS) for _ in plan]
-    readers = []
-    for ch, (request, metadata, count) in zip(chans, plan, strict=True):
-        for _ in range(count):
-            readers.append(open_stream(ch, method, request, metadata))
-            if len(readers) % OPEN_BATCH == 0:
-                await asyncio.sleep(OPEN_BATCH / per_s)
-    conn.send(("opened", len(readers)))
+    todo = [
+        (ch, request, metadata)
+        for ch, (request, metadata, count) in zip(chans, plan, strict=True)
+        for _ in range(count)
+    ]
+    readers: list[Reader] = []
+    conn.send(("ready", len(todo)))
     while True:
         command, arg = await asyncio.to_thread(conn.recv)
-        if command == "wait":
+        if command == "open":
+            for ch, request, metadata in todo[len(readers) : len(readers) + int(arg)]:
+                readers.append(open_stream(ch, method, request, metadata))
+                if len(readers) % OPEN_BATCH == 0:
+                    await asyncio.sleep(0)
+            conn.send(("opened", len(readers)))
+        elif command == "wait":
             await wait_counts(readers, [1] * len(readers), float(arg))
             live = sum(1 for r in readers if r.count >= 1)
             failed = [r.error for r in readers if r.error]
@@ -101,12 +109,19 @@ class Held:
     rss_before: int
     rss_after: int
     open_s: float
+    stalls: int
     retried_calls: int = 0
 
     @property
     def per_stream(self) -> float:
-        """Bytes of server memory per stream."""
-        return (self.rss_after - self.rss_before) / self.streams if self.streams else math.nan
+        """Bytes of server memory per stream the server has open."""
+        held = self.server_open if self.server_open > 0 else self.streams
+        return (self.rss_after - self.rss_before) / held if held else math.nan
+
+    @property
+    def open_rate(self) -> float:
+        """Streams opened per second, as confirmed by the server."""
+        return self.server_open / self.open_s if self.open_s > 0 else math.nan
 
 
 def split(plan: Plan, per_holder: int) -> list[Plan]:
@@ -122,6 +137,27 @@ def split(plan: Plan, per_holder: int) -> list[Plan]:
     return parts
 
 
+async def _caught_up(server_count: Callable[[], Awaitable[int]], target: int) -> bool:
+    """Poll the server's count until it reaches ``target``; False once it stops growing."""
+    last, last_change = -1, time.perf_counter()
+    while True:
+        count = await server_count()
+        if count >= target:
+            return True
+        now = time.perf_counter()
+        if count != last:
+            last, last_change = count, now
+        elif now - last_change > STALL_S:
+            return False
+        await asyncio.sleep(0.05)
+
+
+async def _ask(pipes: list[Connection], command: str, arg: float) -> list[tuple[object, ...]]:
+    for p in pipes:
+        p.send((command, arg))
+    return [await asyncio.to_thread(p.recv) for p in pipes]
+
+
 async def hold_streams(
     server: procs.ServerProcess,
     method: str,
@@ -132,6 +168,10 @@ async def hold_streams(
     live_timeout_s: float,
 ) -> Held:
     """Open ``plan``'s streams from holder processes and measure the server's memory.
+
+    The streams are opened in steps of ``OPEN_STEP``; each step waits until the server
+    counts them all open (or its count stops growing for ``STALL_S``: a stall, whose
+    missing streams stay hung), so the server takes them as fast as it can, never faster.
 
     Args:
         server: the server under test (fresh, warmed up).
@@ -146,35 +186,38 @@ async def hold_streams(
     """
     context = multiprocessing.get_context("spawn")
     rss_before = server.rss()
+    base = await server_count()
     pipes: list[Connection] = []
     workers = []
-    started = time.perf_counter()
-    parts = split(plan, STREAMS_PER_HOLDER)
-    for part in parts:
+    for part in split(plan, STREAMS_PER_HOLDER):
         parent, child = context.Pipe()
-        args = (child, server.target, method, part, OPEN_PER_S / len(parts))
-        proc = context.Process(target=_holder_main, args=args)
+        proc = context.Process(target=_holder_main, args=(child, server.target, method, part))
         proc.start()
         pipes.append(parent)
         workers.append(proc)
     try:
         streams = sum([int((await asyncio.to_thread(p.recv))[1]) for p in pipes])
+        started = time.perf_counter()
+        opened, stalls = 0, 0
+        each = max(1, OPEN_STEP // len(pipes))
+        while opened < streams:
+            replies = await _ask(pipes, "open", each)
+            opened = sum(int(str(r[1])) for r in replies)
+            if not await _caught_up(server_count, base + opened):
+                stalls += 1
+        open_s = time.perf_counter() - started
         deadline = time.perf_counter() + live_timeout_s
         while True:
             await probe()
-            wait = 0.5 if repeat_probe else live_timeout_s
-            for p in pipes:
-                p.send(("wait", wait))
-            replies = [await asyncio.to_thread(p.recv) for p in pipes]
-            live = sum(int(r[1]) for r in replies)
-            failed = sum(int(r[2]) for r in replies)
+            replies = await _ask(pipes, "wait", 0.5 if repeat_probe else live_timeout_s)
+            live = sum(int(str(r[1])) for r in replies)
+            failed = sum(int(str(r[2])) for r in replies)
             first = next((str(r[3]) for r in replies if r[3]), None)
             if live + failed >= streams or not repeat_probe or time.perf_counter() > deadline:
                 break
-        open_s = time.perf_counter() - started
         await asyncio.sleep(SETTLE_S)
         rss_after = server.rss()
-        server_open = await server_count()
+        server_open = await server_count() - base
     finally:
         for p in pipes:
             p.send(("close", 0))
@@ -184,7 +227,7 @@ async def hold_streams(
             proc.join(10)
             if proc.is_alive():
                 proc.kill()
-    return Held(streams, live, failed, first, server_open, rss_before, rss_after, open_s)
+    return Held(streams, live, failed, first, server_open, rss_before, rss_after, open_s, stalls)
 
 
 async def _warm(

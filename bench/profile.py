@@ -1,7 +1,9 @@
 """Where a server process spends its time: py-spy samples summarised per function.
 
-``py-spy record --format raw`` writes one line per distinct stack, ``frame;frame;... count``;
-this module adds them up by leaf function (self time) and by any frame on the stack (total).
+``py-spy record --format raw --threads`` writes one line per distinct stack,
+``thread;frame;frame;... count``; this module adds them up per thread and, for the event-loop
+thread, by package and function. Time in C code called from a callback (grpc's Cython core,
+sqlite3) shows as the Python frame that called it, often ``Handle._run (asyncio/events.py)``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import collections
 import re
 import shutil
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Frames look like ``function (path/to/file.py:123)``; the line number is dropped.
@@ -42,6 +45,7 @@ async def record(pid: int, seconds: float, out: Path) -> bool:
         "--rate",
         "200",
         "--nonblocking",
+        "--threads",
         "--output",
         str(out),
         stdout=asyncio.subprocess.DEVNULL,
@@ -56,41 +60,94 @@ def _short(frame: str) -> str:
     if not match:
         return frame.strip()
     path = match["file"]
-    for marker in ("site-packages/", "src/", "lib/python3"):
+    for marker in ("site-packages/", "src/", "lib/python3.11/", "lib/python3.12/"):
         if marker in path:
             path = path.split(marker, 1)[1]
             break
     return f"{match['func']} ({path})"
 
 
-def summarise(raw: str, top: int = 12) -> tuple[int, list[tuple[str, int]], list[tuple[str, int]]]:
-    """Total samples, the top functions by self samples and by total (inclusive) samples."""
-    own: collections.Counter[str] = collections.Counter()
-    total: collections.Counter[str] = collections.Counter()
-    samples = 0
+def _package(short: str) -> str:
+    """``sqlalchemy`` for ``f (sqlalchemy/engine/base.py)``; the stdlib module otherwise."""
+    inside = short.rsplit("(", 1)[-1].rstrip(")")
+    return inside.split("/", 1)[0].removesuffix(".py")
+
+
+_THREAD = re.compile(r"^thread \(\w+\): (?P<name>.*)$")
+#: Leaf frames that mean "waiting", not working.
+IDLE = ("EpollSelector.select", "select (selectors", "Condition.wait", "_wait_for_tstate_lock")
+
+
+def _thread_group(frame: str) -> str:
+    """``MainThread``, ``asyncio_*`` or the thread's target, without numbers."""
+    match = _THREAD.match(frame.strip())
+    name = match["name"] if match else frame.strip()
+    if name.startswith("asyncio_"):
+        return "asyncio_* (to_thread workers)"
+    return re.sub(r"^Thread-\d+ ", "", name)
+
+
+@dataclass
+class Profile:
+    """Samples of one recording, grouped for a short report."""
+
+    samples: int = 0
+    threads: collections.Counter[str] = field(default_factory=collections.Counter)
+    idle: collections.Counter[str] = field(default_factory=collections.Counter)
+    loop_packages: collections.Counter[str] = field(default_factory=collections.Counter)
+    loop_self: collections.Counter[str] = field(default_factory=collections.Counter)
+    loop_ourchat: collections.Counter[str] = field(default_factory=collections.Counter)
+
+
+def summarise(raw: str) -> Profile:
+    """Add up ``raw`` (``py-spy record --format raw --threads``) by thread and function.
+
+    The event-loop thread (``MainThread``) is broken down by package of the running
+    function, by function (self time) and by ourchat function on the stack (total time).
+    """
+    prof = Profile()
     for line in raw.splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
         count = int(count_text)
-        frames = [_short(f) for f in stack.split(";") if f]
-        if not frames:
+        parts = [f for f in stack.split(";") if f]
+        if not parts:
             continue
-        samples += count
-        own[frames[-1]] += count
-        for name in set(frames):
-            total[name] += count
-    return samples, own.most_common(top), total.most_common(top)
+        thread = _thread_group(parts[0]) if parts[0].startswith("thread (") else "?"
+        frames = [_short(f) for f in (parts[1:] if thread != "?" else parts)]
+        prof.samples += count
+        prof.threads[thread] += count
+        leaf = frames[-1] if frames else thread
+        if any(leaf.startswith(i) for i in IDLE):
+            prof.idle[thread] += count
+            continue
+        if thread != "MainThread":
+            continue
+        prof.loop_packages[_package(leaf)] += count
+        prof.loop_self[leaf] += count
+        for name in {f for f in frames if "(ourchat/" in f}:
+            prof.loop_ourchat[name] += count
+    return prof
 
 
-def to_markdown(title: str, raw: str) -> str:
+def to_markdown(title: str, raw: str, top: int = 10) -> str:
     """A short markdown section for one profile."""
-    samples, own, total = summarise(raw)
-    if not samples:
+    prof = summarise(raw)
+    if not prof.samples:
         return f"### {title}\n\nno samples\n"
-    lines = [f"### {title}", "", f"{samples} samples (idle waiting included).", ""]
-    lines += ["Self time (the function itself was running):", ""]
-    lines += [f"- {100 * n / samples:.1f}% {name}" for name, n in own]
-    lines += ["", "Total time (on the stack):", ""]
-    lines += [f"- {100 * n / samples:.1f}% {name}" for name, n in total]
+
+    def pct(n: int) -> str:
+        return f"{100 * n / prof.samples:.1f}%"
+
+    lines = [f"### {title}", "", f"{prof.samples} samples; share of all samples:", ""]
+    lines += ["Threads (busy, idle):", ""]
+    for name, n in prof.threads.most_common(6):
+        lines.append(f"- {name}: {pct(n - prof.idle[name])} busy, {pct(prof.idle[name])} idle")
+    lines += ["", "Event-loop thread, busy, by package of the running function:", ""]
+    lines += [f"- {pct(n)} {name}" for name, n in prof.loop_packages.most_common(top)]
+    lines += ["", "Event-loop thread, busy, by running function (self time):", ""]
+    lines += [f"- {pct(n)} {name}" for name, n in prof.loop_self.most_common(top)]
+    lines += ["", "Event-loop thread, ourchat functions on the stack (total time):", ""]
+    lines += [f"- {pct(n)} {name}" for name, n in prof.loop_ourchat.most_common(top)]
     return "\n".join(lines) + "\n"

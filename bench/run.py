@@ -30,6 +30,8 @@ from bench.stats import Target, at_least, at_most, below
 
 Say = Callable[[str], None]
 KIB = 1024
+#: The parts of a run that ``--only`` can pick.
+FIGURE_NAMES = ("send", "fanout", "latency", "replay", "idle", "auth", "extended")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Options:
     profile: bool
     pg_url: str
     redis_url: str
+    only: frozenset[str] = frozenset(FIGURE_NAMES)
 
 
 def environment(mode: Mode) -> dict[str, object]:
@@ -157,27 +160,33 @@ async def _suite(
     say: Say,
     label: tuple[str, str] | None = None,
     after_latency: Callable[[World], Awaitable[None]] | None = None,
+    only: frozenset[str] = frozenset(FIGURE_NAMES),
 ) -> None:
     """Figures 1, 2, 3 (and 5 when ``database_url`` is given) on one ourchat server."""
     info = label is not None
+    if not only & {"send", "fanout", "latency", "replay"}:
+        return
 
     def named(figs: list[Figure]) -> list[Figure]:
         return _label(figs, *label) if label else figs
 
     world = await figures.build_world(server.target, mode)
     max_rate = float("nan")
-    async with _step(result, "send throughput", say):
-        fig = await figures.send_throughput(bare_target, world, mode)
-        max_rate = fig.ourchat_median
-        _add(result, named([fig]), say, info)
-    async with _step(result, "group fan-out", say):
-        _add(result, named(await figures.group_fanout(bare_target, world, mode)), say, info)
-    async with _step(result, "latency", say):
-        rate = max_rate if max_rate == max_rate else 200.0  # NaN when figure 1 failed
-        _add(result, named(await figures.latency(bare_target, world, mode, rate)), say, info)
+    if "send" in only:
+        async with _step(result, "send throughput", say):
+            fig = await figures.send_throughput(bare_target, world, mode)
+            max_rate = fig.ourchat_median
+            _add(result, named([fig]), say, info)
+    if "fanout" in only:
+        async with _step(result, "group fan-out", say):
+            _add(result, named(await figures.group_fanout(bare_target, world, mode)), say, info)
+    if "latency" in only:
+        async with _step(result, "latency", say):
+            rate = max_rate if max_rate == max_rate else 200.0  # NaN without figure 1
+            _add(result, named(await figures.latency(bare_target, world, mode, rate)), say, info)
     if after_latency is not None:
         await after_latency(world)
-    if database_url is not None:
+    if database_url is not None and "replay" in only:
         async with _step(result, "replay", say):
             fig = await _replay(bare_target, server, database_url, world, mode)
             _add(result, named([fig]), say, info)
@@ -379,15 +388,18 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
                     mode,
                     say,
                     after_latency=do_profile,
+                    only=opts.only,
                 )
             finally:
                 server.stop()
-            async with _step(result, "idle streams", say):
-                fig = await _idle(root, log_dir, mode, bare_idle, ourchat_idle)
-                _add(result, [fig], say)
-            async with _step(result, "Auth burst", say):
-                _add(result, await health.auth_burst(root, log_dir, mode, health_server), say)
-            if mode.extended:
+            if "idle" in opts.only:
+                async with _step(result, "idle streams", say):
+                    _add(result, await _idle(root, log_dir, mode, bare_idle, ourchat_idle), say)
+            if "auth" in opts.only:
+                async with _step(result, "Auth burst", say):
+                    figs = await health.auth_burst(root, log_dir, mode, health_server)
+                    _add(result, figs, say)
+            if mode.extended and "extended" in opts.only:
                 await _extended(result, bare_server.target, root, opts, say)
         finally:
             for srv in servers:
@@ -407,8 +419,8 @@ async def _idle(
     mode: Mode,
     bare_server: procs.ServerProcess,
     ourchat_server: procs.ServerProcess,
-) -> Figure:
-    """Figure 4, each repetition on fresh servers (the first ones given)."""
+) -> list[Figure]:
+    """Figure 4 and the rate of stream opens, each repetition on fresh servers."""
     per_channel = max(1, mode.idle_streams // mode.idle_users)
     fig = Figure(
         key="stream_rss",
@@ -417,14 +429,16 @@ async def _idle(
         higher_is_better=False,
         notes=(
             f"fresh server per repetition; {mode.idle_users} users with {per_channel} streams "
-            f"each on one connection per user, opened at {idle.OPEN_PER_S:,}/s by "
-            f"{idle.STREAMS_PER_HOLDER:,}-stream client processes; growth of the server's RSS "
-            "(VmRSS) once every stream received one event, divided by the streams; bare: as "
-            "many Subscribe streams. A stream that shows no event within "
-            f"{mode.live_timeout_s:g} s counts as hung (server_open: the server's own count)"
+            f"each on one connection per user, held by {idle.STREAMS_PER_HOLDER:,}-stream "
+            f"client processes and opened {idle.OPEN_STEP} at a time, each step waiting until "
+            "the server counts them open (ourchat: ourchat_open_streams on /metrics); growth "
+            "of the server's RSS (VmRSS) once every stream received one event, divided by "
+            "the streams the server has open; bare: as many Subscribe streams. A stream "
+            f"without the event after {mode.live_timeout_s:g} s counts as hung"
         ),
     )
     details = []
+    opens: dict[str, list[float]] = {"bare": [], "ourchat": []}
     for rep in range(mode.reps):
         b = await idle.idle_bare(log_dir, mode, per_channel, bare_server if rep == 0 else None)
         o = await idle.idle_ourchat(
@@ -432,6 +446,8 @@ async def _idle(
         )
         fig.bare.append(b.per_stream / KIB)
         fig.ourchat.append(o.per_stream / KIB)
+        opens["bare"].append(b.open_rate)
+        opens["ourchat"].append(o.open_rate)
         details.append({"ourchat": dataclasses.asdict(o), "bare": dataclasses.asdict(b)})
     fig.extra.update(
         streams=mode.idle_streams,
@@ -440,6 +456,21 @@ async def _idle(
         ourchat_server_open=[d["ourchat"]["server_open"] for d in details],
         bare_live=[d["bare"]["live"] for d in details],
         bare_server_open=[d["bare"]["server_open"] for d in details],
+        ourchat_open_per_s=[round(o, 1) for o in opens["ourchat"]],
+        bare_open_per_s=[round(o, 1) for o in opens["bare"]],
+        ourchat_stalls=[d["ourchat"]["stalls"] for d in details],
         repetitions=details,
     )
-    return fig
+    opened = Figure(
+        key="stream_opens",
+        title="New FetchMsgs streams per second while opening the idle streams",
+        unit="streams/s",
+        higher_is_better=True,
+        ourchat=opens["ourchat"],
+        bare=opens["bare"],
+        notes=(
+            "from figure 4: streams the server counted open divided by the time to open "
+            f"them all, {idle.OPEN_STEP} at a time (each step waits for the server)"
+        ),
+    )
+    return [fig, opened]
