@@ -57,6 +57,8 @@ class Mode:
     health_window_s: float
     extended: bool
     live_timeout_s: float
+    storm_streams: int = 0
+    storm_per_s: float = 1000.0
     send_sessions: int = 8
     send_in_flight: int = 6
     fanout_sizes: tuple[int, ...] = (10, 100)
@@ -94,6 +96,7 @@ FULL = Mode(
     health_window_s=4.0,
     extended=True,
     live_timeout_s=15.0,
+    storm_streams=5000,
 )
 
 

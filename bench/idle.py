@@ -85,6 +85,12 @@ async def _hold(conn: Connection, target: str, method: str, plan: Plan) -> None:
                 if len(readers) % OPEN_BATCH == 0:
                     await asyncio.sleep(0)
             conn.send(("opened", len(readers)))
+        elif command == "pace":  # all the rest, at ``arg`` streams/s whatever the server does
+            for ch, request, metadata in todo[len(readers) :]:
+                readers.append(open_stream(ch, method, request, metadata))
+                if len(readers) % OPEN_BATCH == 0:
+                    await asyncio.sleep(OPEN_BATCH / float(arg))
+            conn.send(("opened", len(readers)))
         elif command == "wait":
             await wait_counts(readers, [1] * len(readers), float(arg))
             live = sum(1 for r in readers if r.count >= 1)
@@ -111,6 +117,8 @@ class Held:
     open_s: float
     stalls: int
     retried_calls: int = 0
+    #: (opened, held) of a storm of opens at a fixed rate afterwards, if one was run.
+    storm: tuple[int, int] | None = None
 
     @property
     def per_stream(self) -> float:
@@ -122,6 +130,17 @@ class Held:
     def open_rate(self) -> float:
         """Streams opened per second, as confirmed by the server."""
         return self.server_open / self.open_s if self.open_s > 0 else math.nan
+
+
+def _cut(plan: Plan, streams: int) -> Plan:
+    """The first ``streams`` streams of ``plan``."""
+    out: Plan = []
+    for request, metadata, count in plan:
+        take = min(count, streams - sum(e[2] for e in out))
+        if take <= 0:
+            break
+        out.append((request, metadata, take))
+    return out
 
 
 def split(plan: Plan, per_holder: int) -> list[Plan]:
@@ -230,6 +249,48 @@ async def hold_streams(
     return Held(streams, live, failed, first, server_open, rss_before, rss_after, open_s, stalls)
 
 
+async def storm(
+    server: procs.ServerProcess,
+    method: str,
+    plan: Plan,
+    per_s: float,
+    server_count: Callable[[], Awaitable[int]],
+) -> tuple[int, int]:
+    """Open ``plan``'s streams at a fixed ``per_s``, as reconnecting clients would.
+
+    Returns:
+        How many streams were opened and how many of them the server has open once its
+        count stops growing; the rest hang.
+    """
+    context = multiprocessing.get_context("spawn")
+    base = await server_count()
+    pipes: list[Connection] = []
+    workers = []
+    for part in split(plan, STREAMS_PER_HOLDER):
+        parent, child = context.Pipe()
+        proc = context.Process(target=_holder_main, args=(child, server.target, method, part))
+        proc.start()
+        pipes.append(parent)
+        workers.append(proc)
+    try:
+        for p in pipes:
+            await asyncio.to_thread(p.recv)
+        replies = await _ask(pipes, "pace", per_s / len(pipes))
+        opened = sum(int(str(r[1])) for r in replies)
+        await _caught_up(server_count, base + opened)
+        held = await server_count() - base
+    finally:
+        for p in pipes:
+            p.send(("close", 0))
+        for p, proc in zip(pipes, workers, strict=True):
+            if p.poll(30):
+                p.recv()
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+    return opened, held
+
+
 async def _warm(
     target: str,
     method: str,
@@ -259,7 +320,11 @@ def _open_streams_metric(server: procs.ServerProcess) -> int:
 
 
 async def idle_bare(
-    log_dir: Path, mode: Mode, per_channel: int, server: procs.ServerProcess | None = None
+    log_dir: Path,
+    mode: Mode,
+    per_channel: int,
+    server: procs.ServerProcess | None = None,
+    with_storm: bool = False,
 ) -> Held:
     """Idle Subscribe streams on a fresh bare server (``server`` if already started)."""
     server = server or await procs.start_bare(log_dir)
@@ -286,6 +351,11 @@ async def idle_bare(
                 live_timeout_s=mode.live_timeout_s,
             )
             held.retried_calls = probe.retries + count.retries
+            if with_storm and mode.storm_streams:
+                storm_plan = _cut(plan, mode.storm_streams)
+                held.storm = await storm(
+                    server, bare.SUBSCRIBE, storm_plan, mode.storm_per_s, subscribers
+                )
             return held
     finally:
         server.stop()
@@ -297,7 +367,12 @@ async def start_idle_ourchat(root: Path, log_dir: Path, tag: str) -> procs.Serve
 
 
 async def idle_ourchat(
-    root: Path, log_dir: Path, mode: Mode, tag: str, server: procs.ServerProcess | None = None
+    root: Path,
+    log_dir: Path,
+    mode: Mode,
+    tag: str,
+    server: procs.ServerProcess | None = None,
+    with_storm: bool = False,
 ) -> Held:
     """Idle FetchMsgs streams on a fresh ourchat (``server`` if already started)."""
     server = server or await start_idle_ourchat(root, log_dir, tag)
@@ -335,6 +410,11 @@ async def idle_ourchat(
                 live_timeout_s=mode.live_timeout_s,
             )
             held.retried_calls = send.retries
+            if with_storm and mode.storm_streams:
+                storm_plan = _cut(plan, mode.storm_streams)
+                held.storm = await storm(
+                    server, driver.FETCH_MSGS_METHOD, storm_plan, mode.storm_per_s, open_streams
+                )
             return held
     finally:
         server.stop()

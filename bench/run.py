@@ -440,9 +440,12 @@ async def _idle(
     details = []
     opens: dict[str, list[float]] = {"bare": [], "ourchat": []}
     for rep in range(mode.reps):
-        b = await idle.idle_bare(log_dir, mode, per_channel, bare_server if rep == 0 else None)
+        last = rep == mode.reps - 1
+        b = await idle.idle_bare(
+            log_dir, mode, per_channel, bare_server if rep == 0 else None, with_storm=last
+        )
         o = await idle.idle_ourchat(
-            root, log_dir, mode, str(rep), ourchat_server if rep == 0 else None
+            root, log_dir, mode, str(rep), ourchat_server if rep == 0 else None, with_storm=last
         )
         fig.bare.append(b.per_stream / KIB)
         fig.ourchat.append(o.per_stream / KIB)
@@ -473,4 +476,23 @@ async def _idle(
             f"them all, {idle.OPEN_STEP} at a time (each step waits for the server)"
         ),
     )
-    return [fig, opened]
+    figs = [fig, opened]
+    if o.storm and b.storm:
+        figs.append(
+            Figure(
+                key="stream_storm",
+                title=f"Streams left hanging when {o.storm[0]:,} open at {mode.storm_per_s:,.0f}/s",
+                unit="% hung",
+                higher_is_better=False,
+                ourchat=[100 * (1 - o.storm[1] / o.storm[0])],
+                bare=[100 * (1 - b.storm[1] / b.storm[0])],
+                notes=(
+                    "after figure 4's last repetition, on the same servers: the streams are "
+                    f"opened at a fixed {mode.storm_per_s:,.0f}/s, as clients reconnecting "
+                    "after a restart would; a stream the server never counts open (no "
+                    "handler runs, no error reaches the client) is hung"
+                ),
+                extra={"ourchat": list(o.storm), "bare": list(b.storm)},
+            )
+        )
+    return figs
