@@ -171,6 +171,20 @@ async def _caught_up(server_count: Callable[[], Awaitable[int]], target: int) ->
         await asyncio.sleep(0.05)
 
 
+async def _settled(server_count: Callable[[], Awaitable[int]], timeout_s: float = 30.0) -> int:
+    """The server's count once it has not changed for a second (closed streams take time)."""
+    deadline = time.perf_counter() + timeout_s
+    last, since = await server_count(), time.perf_counter()
+    while time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+        count = await server_count()
+        if count != last:
+            last, since = count, time.perf_counter()
+        elif time.perf_counter() - since >= 1.0:
+            break
+    return last
+
+
 async def _ask(pipes: list[Connection], command: str, arg: float) -> list[tuple[object, ...]]:
     for p in pipes:
         p.send((command, arg))
@@ -263,7 +277,7 @@ async def storm(
         count stops growing; the rest hang.
     """
     context = multiprocessing.get_context("spawn")
-    base = await server_count()
+    base = await _settled(server_count)
     pipes: list[Connection] = []
     workers = []
     for part in split(plan, STREAMS_PER_HOLDER):

@@ -72,7 +72,8 @@ def environment(mode: Mode) -> dict[str, object]:
         "setup_note": (
             "Servers run as separate processes on 127.0.0.1; this process is the client. "
             "Servers used for figures 1-5 hash passwords with cheap Argon2 settings "
-            f"({procs.CHEAP_ARGON2}) so that registering the test users is quick; figure 6 "
+            f"({', '.join(f'{k}={v}' for k, v in procs.CHEAP_ARGON2.items())}) so that "
+            "registering the test users is quick; figure 6 "
             "uses ourchat's default Argon2 cost. "
             + (
                 "Quick mode: one repetition, short windows, "
