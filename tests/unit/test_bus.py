@@ -44,3 +44,19 @@ async def test_closing_the_bus_ends_subscriptions() -> None:
         with pytest.raises(SubscriptionClosed) as closed:
             await sub.get()
         assert closed.value.reason == details.SHUTTING_DOWN
+
+
+async def test_the_fanout_knows_the_newest_event_until_it_may_have_missed_some() -> None:
+    from ourchat.delivery.bus import UNKNOWN_NEWEST
+
+    bus = InProcessBus()
+    bus.fanout.note_time(500)
+    assert bus.fanout.newest_time_us == 500
+    await bus.publish(_event(70, frozenset({1})))  # time 700, nobody subscribed
+    assert bus.fanout.newest_time_us == 700
+    bus.fanout.note_time(600)
+    assert bus.fanout.newest_time_us == 700
+    bus.fanout.close_all(details.DELIVERY_UNAVAILABLE)
+    assert bus.fanout.newest_time_us == UNKNOWN_NEWEST
+    await bus.publish(_event(80, None))
+    assert bus.fanout.newest_time_us == UNKNOWN_NEWEST

@@ -60,7 +60,13 @@ class Subscription:
 
 
 class Bus(Protocol):
-    """Carries committed events to every subscription of their recipients, on every process."""
+    """Carries committed events to every subscription of their recipients, on every process.
+
+    Every event passes through ``fanout`` on every process, whether or not anyone local wants
+    it, so ``fanout.newest_time_us`` bounds what this process has seen.
+    """
+
+    fanout: LocalFanout
 
     async def start(self) -> None:
         """Connect and begin delivering."""
@@ -76,6 +82,10 @@ class Bus(Protocol):
         ...
 
 
+# Larger than any event time: streams must always look in the database.
+UNKNOWN_NEWEST = 2**63 - 1
+
+
 class LocalFanout:
     """Subscriptions held by this process, and delivery of an event to the right ones."""
 
@@ -83,9 +93,20 @@ class LocalFanout:
         self.queue_limit = queue_limit
         self._by_user: dict[int, set[Subscription]] = {}
         self.delivered = 0
+        # Time of the newest event that reached this process (or that was committed before it
+        # started). A stream resuming at or after it has nothing stored to replay: anything
+        # newer is still on its way here and reaches the stream live.
+        self.newest_time_us = 0
+
+    def note_time(self, time_us: int) -> None:
+        """Record that events up to ``time_us`` exist."""
+        if time_us > self.newest_time_us:
+            self.newest_time_us = time_us
 
     def deliver(self, event: Event) -> None:
         """Hand ``event`` to every local subscription it is addressed to."""
+        if event.time_us > self.newest_time_us:
+            self.newest_time_us = event.time_us
         if event.recipients is None:
             targets: list[set[Subscription]] = list(self._by_user.values())
         else:
@@ -97,7 +118,12 @@ class LocalFanout:
             self.delivered += len(subs)
 
     def close_all(self, reason: str) -> None:
-        """Close every local subscription (used when the bus can no longer vouch for them)."""
+        """Close every local subscription (used when the bus can no longer vouch for them).
+
+        Events may have passed this process by, so from now on every resuming stream reads
+        the database (``newest_time_us`` can no longer tell that nothing is newer).
+        """
+        self.newest_time_us = UNKNOWN_NEWEST
         for subs in self._by_user.values():
             for sub in subs:
                 sub.close(reason)

@@ -25,6 +25,7 @@ from ourchat.server.deps import Deps
 from ourchat.server.interceptors import ServerInterceptor
 from ourchat.server.servicers import SERVICES, generic_handlers
 from ourchat.snowflake import SnowflakeGenerator
+from ourchat.storage import events as stored_events
 from ourchat.storage.engine import Database
 from ourchat.storage.migrate import upgrade_to_head
 
@@ -87,6 +88,9 @@ class OurChatServer:
             )
         bus = make_bus(settings)
         await bus.start()
+        async with db.read() as conn:
+            # After the bus is listening: events older than this never pass through it.
+            bus.fanout.note_time(await stored_events.newest_time(conn))
         file_store = LocalFileStore(settings.resolved_files_dir)
         await file_store.start()
         deps = Deps(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.delivery.events import Audience, Event
@@ -154,12 +154,9 @@ async def store(
     return event
 
 
-async def cursor_for_time(conn: AsyncConnection, time_us: int) -> int:
-    """The msg_id below which every event is at or before ``time_us``."""
-    value = (
-        await conn.execute(select(func.max(events.c.msg_id)).where(events.c.time <= time_us))
-    ).scalar_one_or_none()
-    return int(value) if value is not None else 0
+async def newest_time(conn: AsyncConnection) -> int:
+    """The time of the newest event handed out so far (0 before the first)."""
+    return int((await conn.execute(select(event_clock.c.last_time))).scalar_one())
 
 
 async def visible_since(
@@ -168,12 +165,14 @@ async def visible_since(
     after_msg_id: int,
     limit: int,
     *,
+    after_time_us: int | None = None,
     announcements_only: bool = False,
 ) -> Sequence[tuple[int, int, bytes]]:
-    """Events ``user_id`` may see with msg_id above ``after_msg_id``, ascending, at most ``limit``.
+    """Events ``user_id`` may see after a point, ascending by msg_id, at most ``limit``.
 
-    A user sees: session events from their current membership's start on, events addressed
-    to them, and events for everyone.
+    The point is ``after_msg_id`` and, when given, ``after_time_us`` (times grow with ids,
+    so either bounds the same history). A user sees: session events from their current
+    membership's start on, events addressed to them, and events for everyone.
 
     Returns:
         ``(msg_id, time_us, payload)`` rows.
@@ -201,6 +200,8 @@ async def visible_since(
         .order_by(events.c.msg_id)
         .limit(limit)
     )
+    if after_time_us is not None:
+        query = query.where(events.c.time > after_time_us)
     if announcements_only:
         query = query.where(events.c.is_announcement.is_(True))
     rows = await conn.execute(query)

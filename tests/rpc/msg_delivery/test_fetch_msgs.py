@@ -134,3 +134,25 @@ async def test_streams_end_unavailable_when_the_server_shuts_down(
     await stream.wait_for(1)
     assert isinstance(stream.error, UnavailableError)
     assert stream.error.detail == details.SHUTTING_DOWN
+
+
+async def test_resuming_at_the_newest_event_reads_no_history_but_misses_nothing(
+    server: OurChatServer, new_user: NewUser
+) -> None:
+    deps = server.deps
+    assert deps is not None
+    alice, bob = await new_user("alice"), await new_user("bob")
+    session = await make_group(deps, alice, bob)
+    last = await alice.client.send_msg(session, "seen")
+    assert deps.bus.fanout.newest_time_us == last.time.ToMicroseconds()
+    stream = Stream(bob.client, since_us=last.time.ToMicroseconds())
+    assert await stream.settle() == []
+    after = await alice.client.send_msg(session, "new")
+    events = await stream.wait_for(1)
+    assert [e.msg_id for e in events] == [after.msg_id]  # type: ignore[attr-defined]
+    await stream.close()
+    # Once the bus may have missed events, resuming streams read the database again.
+    deps.bus.fanout.close_all(details.DELIVERY_UNAVAILABLE)
+    again = Stream(bob.client, since_us=last.time.ToMicroseconds())
+    assert [e.msg_id for e in await again.wait_for(1)] == [after.msg_id]  # type: ignore[attr-defined]
+    await again.close()

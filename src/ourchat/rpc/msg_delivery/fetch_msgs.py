@@ -1,7 +1,8 @@
 """OurChatService.FetchMsgs: every event after a time, then live events, on one stream.
 
 The stream subscribes to the bus before it reads history, so nothing committed in between is
-lost; live events already sent during the replay are skipped by ``msg_id``.
+lost; live events already sent during the replay are skipped by ``msg_id``. A stream that
+resumes at or after the newest event this process has seen skips the database entirely.
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ async def handle(deps: Deps, request: FetchMsgsRequest, context: Any) -> AsyncIt
     async with deps.bus.subscribe(user_id) as subscription:
         metrics.OPEN_STREAMS.inc()
         try:
-            async with deps.db.read() as conn:
-                high_water = await stored_events.cursor_for_time(conn, since_us)
-            while True:
+            # Nothing stored can be newer than the newest event this process has seen.
+            high_water = 0
+            replay = since_us < deps.bus.fanout.newest_time_us
+            after_time: int | None = since_us
+            while replay:
                 # One page per short read, so a slow reader never holds a pooled connection.
                 async with deps.db.read() as conn:
                     rows = await stored_events.visible_since(
@@ -46,14 +49,15 @@ async def handle(deps: Deps, request: FetchMsgsRequest, context: Any) -> AsyncIt
                         user_id,
                         high_water,
                         page_size,
+                        after_time_us=after_time,
                         announcements_only=only_announcements,
                     )
                 for msg_id, time_us, payload in rows:
                     yield frame(payload, msg_id, time_us)
                     high_water = msg_id
                 metrics.EVENTS_DELIVERED.inc(len(rows))
-                if len(rows) < page_size:
-                    break
+                after_time = None
+                replay = len(rows) == page_size
             while True:
                 try:
                     event = await subscription.get()
