@@ -20,6 +20,10 @@ from pathlib import Path
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^:()]+)(?::\d+)?\)$")
 
 
+#: Samples per second and thread.
+RATE_HZ = 200
+
+
 def py_spy() -> str | None:
     """The py-spy executable next to this interpreter, or on PATH."""
     local = Path(sys.executable).parent / "py-spy"
@@ -43,7 +47,7 @@ async def record(pid: int, seconds: float, out: Path) -> bool:
         "--duration",
         str(max(1, round(seconds))),
         "--rate",
-        "200",
+        str(RATE_HZ),
         "--nonblocking",
         "--threads",
         "--output",
@@ -79,12 +83,20 @@ IDLE = ("EpollSelector.select", "select (selectors", "Condition.wait", "_wait_fo
 
 
 def _thread_group(frame: str) -> str:
-    """``MainThread``, ``asyncio_*`` or the thread's target, without numbers."""
+    """``MainThread (event loop)``, ``asyncio_*``, a known thread or its target."""
     match = _THREAD.match(frame.strip())
     name = match["name"] if match else frame.strip()
     if name.startswith("asyncio_"):
         return "asyncio_* (to_thread workers)"
-    return re.sub(r"^Thread-\d+ ", "", name)
+    name = re.sub(r"^Thread-\d+ ", "", name)
+    return _KNOWN_THREADS.get(name, name)
+
+
+_KNOWN_THREADS = {
+    "MainThread": "MainThread (event loop)",
+    "(_connection_worker_thread)": "aiosqlite worker",
+    "(_poll_wrapper)": "grpc poller",
+}
 
 
 @dataclass
@@ -122,7 +134,7 @@ def summarise(raw: str) -> Profile:
         if any(leaf.startswith(i) for i in IDLE):
             prof.idle[thread] += count
             continue
-        if thread != "MainThread":
+        if thread != "MainThread (event loop)":
             continue
         prof.loop_packages[_package(leaf)] += count
         prof.loop_self[leaf] += count
@@ -131,23 +143,28 @@ def summarise(raw: str) -> Profile:
     return prof
 
 
-def to_markdown(title: str, raw: str, top: int = 10) -> str:
-    """A short markdown section for one profile."""
+def to_markdown(title: str, raw: str, seconds: float, top: int = 10) -> str:
+    """A short markdown section for one profile of ``seconds``.
+
+    Shares are of wall-clock time: a thread busy all the time would show 100%.
+    """
     prof = summarise(raw)
     if not prof.samples:
         return f"### {title}\n\nno samples\n"
+    wall = RATE_HZ * seconds
 
     def pct(n: int) -> str:
-        return f"{100 * n / prof.samples:.1f}%"
+        return f"{100 * n / wall:.1f}%"
 
-    lines = [f"### {title}", "", f"{prof.samples} samples; share of all samples:", ""]
-    lines += ["Threads (busy, idle):", ""]
+    lines = [f"### {title}", "", f"{seconds:g} s at {RATE_HZ} samples/s per thread.", ""]
+    lines += ["Threads, share of wall-clock time busy (and seen waiting):", ""]
     for name, n in prof.threads.most_common(6):
-        lines.append(f"- {name}: {pct(n - prof.idle[name])} busy, {pct(prof.idle[name])} idle")
+        lines.append(f"- {name}: {pct(n - prof.idle[name])} busy ({pct(prof.idle[name])} waiting)")
     lines += ["", "Event-loop thread, busy, by package of the running function:", ""]
     lines += [f"- {pct(n)} {name}" for name, n in prof.loop_packages.most_common(top)]
     lines += ["", "Event-loop thread, busy, by running function (self time):", ""]
     lines += [f"- {pct(n)} {name}" for name, n in prof.loop_self.most_common(top)]
-    lines += ["", "Event-loop thread, ourchat functions on the stack (total time):", ""]
-    lines += [f"- {pct(n)} {name}" for name, n in prof.loop_ourchat.most_common(top)]
+    lines += ["", "Event-loop thread, busy, ourchat functions on the stack (total time):", ""]
+    shown = [(n, c) for n, c in prof.loop_ourchat.most_common() if "(ourchat/cli/" not in n]
+    lines += [f"- {pct(c)} {name}" for name, c in shown[:top]]
     return "\n".join(lines) + "\n"

@@ -217,7 +217,7 @@ async def _profile(
         raw_path = out_dir / f"profile-{name.split()[0].lower()}.txt"
         recorded, _ = await asyncio.gather(profile.record(server.pid, seconds, raw_path), load())
         if recorded and raw_path.exists():
-            sections.append(profile.to_markdown(name, raw_path.read_text()))
+            sections.append(profile.to_markdown(name, raw_path.read_text(), seconds))
     return sections
 
 

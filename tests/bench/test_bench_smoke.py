@@ -18,6 +18,7 @@ from bench.report import figure_line, summary, write_all
 from bench.results import Figure, RunResult
 from bench.run import evaluate
 from bench.stats import at_least, at_most, below, latency_summary, median, percentile, ratio
+from ourchat.config import Settings
 from ourchat.server.app import OurChatServer
 
 
@@ -82,19 +83,26 @@ async def test_bare_replay_and_open_loop(bare_target: str) -> None:
     assert len(result.latencies_s) == 20
 
 
-async def test_seeded_events_are_replayed_to_a_reconnecting_member(
-    server: OurChatServer,
-) -> None:
-    target = f"127.0.0.1:{server.port}"
-    alice, bob = await driver.register(target, 2, "smoke")
-    session_id = await driver.befriend(target, alice, bob)
-    since = await replay.seed_messages(
-        server.settings.resolved_database_url, session_id, alice.id, 30
-    )
-    rate, count, error = await replay.replay_ourchat(target, bob, since, 30)
+async def test_seeded_events_are_replayed_to_a_reconnecting_member(settings: Settings) -> None:
+    first = OurChatServer(settings)
+    await first.start()
+    try:
+        target = f"127.0.0.1:{first.port}"
+        alice, bob = await driver.register(target, 2, "smoke")
+        session_id = await driver.befriend(target, alice, bob)
+        group_id = await driver.group(target, alice, [bob, *await driver.register(target, 2, "g")])
+    finally:
+        await first.stop(grace=0)
+    since = await replay.seed_messages(settings.resolved_database_url, session_id, alice.id, 30)
+    # Like the benchmark: the server is started again on the seeded database.
+    second = OurChatServer(settings.model_copy(update={"port": 0}))
+    await second.start()
+    try:
+        rate, count, error = await replay.replay_ourchat(f"127.0.0.1:{second.port}", bob, since, 30)
+    finally:
+        await second.stop(grace=0)
     assert (count, error) == (30, None)
     assert rate > 0
-    group_id = await driver.group(target, alice, [bob, *await driver.register(target, 2, "g")])
     assert group_id > 0
 
 
@@ -155,3 +163,22 @@ def test_report_writes_json_markdown_and_a_summary(tmp_path: Path) -> None:
     line = json.dumps(summary(result, json_path))
     assert json.loads(line)["figures"]["send_throughput"]["ratio"] == pytest.approx(0.6)
     assert "ratio 0.60x" in figure_line(result.figures[0])
+
+
+def test_profile_summary_of_raw_stacks() -> None:
+    from bench import profile
+
+    raw = "\n".join(
+        [
+            "thread (1): MainThread;run (asyncio/runners.py:1);handle (ourchat/rpc/x.py:3) 30",
+            "thread (1): MainThread;run (asyncio/runners.py:1);EpollSelector.select (s.py:9) 50",
+            "thread (2): Thread-1 (_connection_worker_thread);run (aiosqlite/core.py:5) 20",
+        ]
+    )
+    summary_ = profile.summarise(raw)
+    assert summary_.samples == 100
+    assert summary_.threads["aiosqlite worker"] == 20
+    assert summary_.idle["MainThread (event loop)"] == 50
+    assert summary_.loop_ourchat["handle (ourchat/rpc/x.py)"] == 30
+    text = profile.to_markdown("t", raw, seconds=1.0)
+    assert "15.0% handle (ourchat/rpc/x.py)" in text
