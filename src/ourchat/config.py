@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
+        default="NORMAL",
+        description="NORMAL survives process crashes; FULL also power loss (slower commits)",
+    )
 
     # Delivery
     redis_url: str | None = None

@@ -57,6 +57,7 @@ async def prepare_database(settings: Settings) -> Database:
         settings.resolved_database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        sqlite_synchronous=settings.sqlite_synchronous,
     )
     async with db.engine.connect() as conn:
         await upgrade_to_head(conn)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from sqlalchemy import Table, event, func
@@ -32,7 +32,14 @@ class Database:
     asyncio lock instead of failing with ``database is locked``. PostgreSQL needs no lock.
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        max_overflow: int = 10,
+        sqlite_synchronous: str = "NORMAL",
+    ) -> None:
         self.url = normalize_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         kwargs: dict[str, Any] = {}
@@ -41,7 +48,8 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
+            pragmas = _sqlite_pragmas(sqlite_synchronous)
+            event.listen(self.engine.sync_engine, "connect", pragmas)
 
     @contextlib.asynccontextmanager
     async def writer_slot(self) -> AsyncIterator[None]:
@@ -69,13 +77,24 @@ class Database:
         await self.engine.dispose()
 
 
-def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.close()
+def _sqlite_pragmas(synchronous: str) -> Callable[[Any, Any], None]:
+    """Connection set-up: WAL, foreign keys, a busy timeout and the chosen ``synchronous``.
+
+    With WAL, ``NORMAL`` keeps every commit across a crash of the process; ``FULL`` also
+    across a power loss, at the price of a disk flush per commit.
+    """
+    if synchronous.upper() not in ("NORMAL", "FULL"):
+        raise ValueError(f"sqlite_synchronous must be NORMAL or FULL, not {synchronous!r}")
+
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    return on_connect
 
 
 def upsert(conn: AsyncConnection, table: Table, keys: tuple[str, ...], **values: Any) -> Any:
