@@ -136,6 +136,7 @@ def plot(result: RunResult, out_dir: Path) -> list[str]:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import ScalarFormatter
     except ImportError:
         return []
     names = []
@@ -167,6 +168,9 @@ def plot(result: RunResult, out_dir: Path) -> list[str]:
                 if ys:
                     ax.plot(qs, ys, style, label=side)
             ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(ScalarFormatter())
+            ax.yaxis.set_minor_formatter(ScalarFormatter())
+            ax.tick_params(axis="y", which="minor", labelsize=7)
             ax.set_xlabel("percentile")
             ax.set_ylabel("send to receive, ms")
             ax.set_title(f"at {f.extra.get('rate', 0):g} msg/s (last repetition)", fontsize=9)
