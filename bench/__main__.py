@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench.figures import FULL, QUICK
+from bench.modes import FULL, QUICK
 from bench.report import summary, write_all
 from bench.run import FIGURE_NAMES, Options, run
 

@@ -7,14 +7,11 @@ of client connections, calls in flight and payload size, from this (the client) 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import struct
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import grpc
 
 from bench import bare, driver
 from bench.driver import Account
@@ -23,6 +20,7 @@ from bench.loops import (
     LoopResult,
     Reader,
     Unary,
+    channels,
     close_all,
     closed_loop,
     open_loop,
@@ -30,6 +28,7 @@ from bench.loops import (
     unary,
     wait_counts,
 )
+from bench.modes import Mode
 from bench.results import Figure
 from bench.stats import latency_summary, percentile
 
@@ -37,67 +36,8 @@ from bench.stats import latency_summary, percentile
 PAYLOAD = bytes(100)
 READY_TIMEOUT_S = 10.0
 DRAIN_TIMEOUT_S = 10.0
-#: Each channel its own TCP connection (channels to one target otherwise share one).
-CHANNEL_OPTIONS = (("grpc.use_local_subchannel_pool", 1),)
 #: Percentiles drawn in the latency plot.
 CURVE = (50.0, 75.0, 90.0, 95.0, 99.0, 99.9)
-
-
-@dataclass(frozen=True)
-class Mode:
-    """How long and how hard a run measures."""
-
-    name: str
-    reps: int
-    window_s: float
-    warmup_s: float
-    latency_window_s: float
-    idle_streams: int
-    replay_events: int
-    health_window_s: float
-    extended: bool
-    live_timeout_s: float
-    storm_streams: int = 0
-    storm_per_s: float = 1000.0
-    send_sessions: int = 8
-    send_in_flight: int = 6
-    fanout_sizes: tuple[int, ...] = (10, 100)
-    fanout_senders: int = 4
-    fanout_in_flight: int = 4
-    fanout_backlog_msgs: int = 50
-    latency_low_rate: float = 20.0
-    idle_users: int = 100
-    auth_burst: int = 8
-    health_rate: float = 50.0
-    max_count: int = 200_000
-
-
-QUICK = Mode(
-    name="quick",
-    reps=1,
-    window_s=1.5,
-    warmup_s=0.3,
-    latency_window_s=1.5,
-    idle_streams=2000,
-    replay_events=30_000,
-    health_window_s=1.5,
-    extended=False,
-    live_timeout_s=4.0,
-    idle_users=50,
-)
-FULL = Mode(
-    name="full",
-    reps=3,
-    window_s=4.0,
-    warmup_s=0.5,
-    latency_window_s=5.0,
-    idle_streams=10_000,
-    replay_events=100_000,
-    health_window_s=4.0,
-    extended=True,
-    live_timeout_s=15.0,
-    storm_streams=5000,
-)
 
 
 @dataclass
@@ -123,16 +63,6 @@ async def build_world(target: str, mode: Mode) -> World:
         members = users[:size]
         groups[size] = (members, await driver.group(target, members[0], members[1:]))
     return World(target, users, pairs, groups)
-
-
-@contextlib.asynccontextmanager
-async def channels(target: str, count: int) -> AsyncIterator[list[grpc.aio.Channel]]:
-    """``count`` separate connections to ``target``, closed afterwards."""
-    made = [grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS) for _ in range(count)]
-    try:
-        yield made
-    finally:
-        await asyncio.gather(*(c.close(None) for c in made))
 
 
 async def _ready(readers: Sequence[Reader], probe: Unary, what: str) -> None:

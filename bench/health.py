@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from bench import driver, procs
-from bench.figures import Mode, channels
-from bench.loops import LoopResult, close_all, closed_loop, open_loop, open_stream, unary
+from bench.loops import LoopResult, channels, close_all, closed_loop, open_loop, open_stream, unary
+from bench.modes import Mode
 from bench.results import Figure
 from bench.stats import latency_summary
 from ourchat._pb.service.auth.authorize.v1.authorize_pb2 import AuthRequest

@@ -22,21 +22,24 @@ from pathlib import Path
 import grpc
 
 from bench import bare, driver, procs
-from bench.figures import CHANNEL_OPTIONS, Mode, channels
-from bench.loops import Metadata, Reader, close_all, open_stream, unary, wait_counts
+from bench.holders import STREAMS_PER_HOLDER, Plan, ask, cut, holder_main, split
+from bench.loops import (
+    Metadata,
+    channels,
+    close_all,
+    open_stream,
+    unary,
+    wait_counts,
+)
+from bench.modes import Mode
 
-STREAMS_PER_HOLDER = 1000
 #: Streams opened per step, all holders together; the next step waits for the server.
 #: Opened faster than the server takes them, some calls hang forever, never started and
 #: never failed (a grpc.aio server whose event loop falls behind; see ``hold_streams``).
 OPEN_STEP = 500
 #: A step whose streams the server has not all counted open after this long has stalled.
 STALL_S = 3.0
-OPEN_BATCH = 25
 SETTLE_S = 0.5
-
-#: One connection's streams: the request, its metadata, and how many streams.
-Plan = list[tuple[bytes, Metadata, int]]
 
 
 class Retrying:
@@ -61,46 +64,6 @@ class Retrying:
                 self.retries += 1
                 await asyncio.sleep(0.2)
         return await self.call()
-
-
-def _holder_main(conn: Connection, target: str, method: str, plan: Plan) -> None:
-    """Body of a holder process: open streams when told to, then answer the parent."""
-    asyncio.run(_hold(conn, target, method, plan))
-
-
-async def _hold(conn: Connection, target: str, method: str, plan: Plan) -> None:
-    chans = [grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS) for _ in plan]
-    todo = [
-        (ch, request, metadata)
-        for ch, (request, metadata, count) in zip(chans, plan, strict=True)
-        for _ in range(count)
-    ]
-    readers: list[Reader] = []
-    conn.send(("ready", len(todo)))
-    while True:
-        command, arg = await asyncio.to_thread(conn.recv)
-        if command == "open":
-            for ch, request, metadata in todo[len(readers) : len(readers) + int(arg)]:
-                readers.append(open_stream(ch, method, request, metadata))
-                if len(readers) % OPEN_BATCH == 0:
-                    await asyncio.sleep(0)
-            conn.send(("opened", len(readers)))
-        elif command == "pace":  # all the rest, at ``arg`` streams/s whatever the server does
-            for ch, request, metadata in todo[len(readers) :]:
-                readers.append(open_stream(ch, method, request, metadata))
-                if len(readers) % OPEN_BATCH == 0:
-                    await asyncio.sleep(OPEN_BATCH / float(arg))
-            conn.send(("opened", len(readers)))
-        elif command == "wait":
-            await wait_counts(readers, [1] * len(readers), float(arg))
-            live = sum(1 for r in readers if r.count >= 1)
-            failed = [r.error for r in readers if r.error]
-            conn.send(("status", live, len(failed), failed[0] if failed else None))
-        else:
-            break
-    await close_all(readers)
-    await asyncio.gather(*(c.close(None) for c in chans))
-    conn.send(("closed", 0))
 
 
 @dataclass
@@ -132,30 +95,6 @@ class Held:
         return self.server_open / self.open_s if self.open_s > 0 else math.nan
 
 
-def _cut(plan: Plan, streams: int) -> Plan:
-    """The first ``streams`` streams of ``plan``."""
-    out: Plan = []
-    for request, metadata, count in plan:
-        take = min(count, streams - sum(e[2] for e in out))
-        if take <= 0:
-            break
-        out.append((request, metadata, take))
-    return out
-
-
-def split(plan: Plan, per_holder: int) -> list[Plan]:
-    """Cut ``plan`` into holder-sized pieces (a connection is never split)."""
-    parts: list[Plan] = [[]]
-    size = 0
-    for entry in plan:
-        if size and size + entry[2] > per_holder:
-            parts.append([])
-            size = 0
-        parts[-1].append(entry)
-        size += entry[2]
-    return parts
-
-
 async def _caught_up(server_count: Callable[[], Awaitable[int]], target: int) -> bool:
     """Poll the server's count until it reaches ``target``; False once it stops growing."""
     last, last_change = -1, time.perf_counter()
@@ -183,12 +122,6 @@ async def _settled(server_count: Callable[[], Awaitable[int]], timeout_s: float 
         elif time.perf_counter() - since >= 1.0:
             break
     return last
-
-
-async def _ask(pipes: list[Connection], command: str, arg: float) -> list[tuple[object, ...]]:
-    for p in pipes:
-        p.send((command, arg))
-    return [await asyncio.to_thread(p.recv) for p in pipes]
 
 
 async def hold_streams(
@@ -224,7 +157,7 @@ async def hold_streams(
     workers = []
     for part in split(plan, STREAMS_PER_HOLDER):
         parent, child = context.Pipe()
-        proc = context.Process(target=_holder_main, args=(child, server.target, method, part))
+        proc = context.Process(target=holder_main, args=(child, server.target, method, part))
         proc.start()
         pipes.append(parent)
         workers.append(proc)
@@ -234,7 +167,7 @@ async def hold_streams(
         opened, stalls = 0, 0
         each = max(1, OPEN_STEP // len(pipes))
         while opened < streams:
-            replies = await _ask(pipes, "open", each)
+            replies = await ask(pipes, "open", each)
             opened = sum(int(str(r[1])) for r in replies)
             if not await _caught_up(server_count, base + opened):
                 stalls += 1
@@ -242,7 +175,7 @@ async def hold_streams(
         deadline = time.perf_counter() + live_timeout_s
         while True:
             await probe()
-            replies = await _ask(pipes, "wait", 0.5 if repeat_probe else live_timeout_s)
+            replies = await ask(pipes, "wait", 0.5 if repeat_probe else live_timeout_s)
             live = sum(int(str(r[1])) for r in replies)
             failed = sum(int(str(r[2])) for r in replies)
             first = next((str(r[3]) for r in replies if r[3]), None)
@@ -282,14 +215,14 @@ async def storm(
     workers = []
     for part in split(plan, STREAMS_PER_HOLDER):
         parent, child = context.Pipe()
-        proc = context.Process(target=_holder_main, args=(child, server.target, method, part))
+        proc = context.Process(target=holder_main, args=(child, server.target, method, part))
         proc.start()
         pipes.append(parent)
         workers.append(proc)
     try:
         for p in pipes:
             await asyncio.to_thread(p.recv)
-        replies = await _ask(pipes, "pace", per_s / len(pipes))
+        replies = await ask(pipes, "pace", per_s / len(pipes))
         opened = sum(int(str(r[1])) for r in replies)
         await _caught_up(server_count, base + opened)
         held = await server_count() - base
@@ -366,7 +299,7 @@ async def idle_bare(
             )
             held.retried_calls = probe.retries + count.retries
             if with_storm and mode.storm_streams:
-                storm_plan = _cut(plan, mode.storm_streams)
+                storm_plan = cut(plan, mode.storm_streams)
                 held.storm = await storm(
                     server, bare.SUBSCRIBE, storm_plan, mode.storm_per_s, subscribers
                 )
@@ -425,7 +358,7 @@ async def idle_ourchat(
             )
             held.retried_calls = send.retries
             if with_storm and mode.storm_streams:
-                storm_plan = _cut(plan, mode.storm_streams)
+                storm_plan = cut(plan, mode.storm_streams)
                 held.storm = await storm(
                     server, driver.FETCH_MSGS_METHOD, storm_plan, mode.storm_per_s, open_streams
                 )

@@ -7,8 +7,9 @@ Times are ``time.perf_counter()`` seconds of this (the client) process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import grpc
@@ -17,9 +18,21 @@ import grpc
 MAX_ERRORS = 50
 #: Open-loop senders never have more calls in flight than this.
 MAX_IN_FLIGHT = 2000
+#: Each channel its own TCP connection (channels to one target otherwise share one).
+CHANNEL_OPTIONS = (("grpc.use_local_subchannel_pool", 1),)
 
 Unary = Callable[[], Awaitable[object]]
 Metadata = tuple[tuple[str, str], ...]
+
+
+@contextlib.asynccontextmanager
+async def channels(target: str, count: int) -> AsyncIterator[list[grpc.aio.Channel]]:
+    """``count`` separate connections to ``target``, closed afterwards."""
+    made = [grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS) for _ in range(count)]
+    try:
+        yield made
+    finally:
+        await asyncio.gather(*(c.close(None) for c in made))
 
 
 def unary(channel: grpc.aio.Channel, method: str, request: bytes, metadata: Metadata = ()) -> Unary:

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import re
 import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bench import driver
+from bench.figures import World, fanout_ourchat
+from bench.loops import channels, closed_loop, unary
+from bench.modes import Mode
+from bench.procs import ServerProcess
 
 #: Frames look like ``function (path/to/file.py:123)``; the line number is dropped.
 _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^:()]+)(?::\d+)?\)$")
@@ -168,3 +175,31 @@ def to_markdown(title: str, raw: str, seconds: float, top: int = 10) -> str:
     shown = [(n, c) for n, c in prof.loop_ourchat.most_common() if "(ourchat/cli/" not in n]
     lines += [f"- {pct(c)} {name}" for name, c in shown[:top]]
     return "\n".join(lines) + "\n"
+
+
+async def profile_server(
+    server: ServerProcess, world: World, mode: Mode, out_dir: Path
+) -> list[str]:
+    """Sample the server during a send loop and during a 100-member fan-out loop."""
+    sections = []
+    seconds = 5.0
+
+    async def send_load() -> None:
+        pairs = world.pairs[: mode.send_sessions]
+        async with channels(world.target, len(pairs)) as chans:
+            callers = [
+                unary(ch, driver.SEND_MSG_METHOD, driver.send_request(sid), a.metadata)
+                for ch, (a, _, sid) in zip(chans, pairs, strict=True)
+            ]
+            await closed_loop(callers, mode.send_in_flight, seconds + 1, mode.max_count)
+
+    async def fanout_load() -> None:
+        longer = dataclasses.replace(mode, window_s=seconds + 1, warmup_s=0.1)
+        await fanout_ourchat(world, max(world.groups), longer)
+
+    for name, load in (("SendMsg loop", send_load), ("100-member fan-out", fanout_load)):
+        raw_path = out_dir / f"profile-{name.split()[0].lower()}.txt"
+        recorded, _ = await asyncio.gather(record(server.pid, seconds, raw_path), load())
+        if recorded and raw_path.exists():
+            sections.append(to_markdown(name, raw_path.read_text(), seconds))
+    return sections

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench import bare, driver
-from bench.figures import Mode, channels
-from bench.loops import open_stream, wait_counts
+from bench.loops import channels, open_stream, wait_counts
+from bench.modes import Mode
 from bench.results import Figure
 
 #: Events written per transaction while seeding.

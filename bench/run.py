@@ -21,12 +21,12 @@ from pathlib import Path
 
 import grpc
 
-from bench import driver, figures, health, idle, procs, profile, replay
-from bench.figures import Mode, World
-from bench.loops import closed_loop, describe, unary
+from bench import driver, figures, health, holders, idle, procs, profile, replay, targets
+from bench.figures import World
+from bench.loops import describe
+from bench.modes import Mode
 from bench.report import figure_line
 from bench.results import Figure, RunResult
-from bench.stats import Target, at_least, at_most, below
 
 Say = Callable[[str], None]
 KIB = 1024
@@ -193,34 +193,6 @@ async def _suite(
             _add(result, named([fig]), say, info)
 
 
-async def _profile(
-    server: procs.ServerProcess, world: World, mode: Mode, out_dir: Path
-) -> list[str]:
-    """Sample the server during a send loop and during a 100-member fan-out loop."""
-    sections = []
-    seconds = 5.0
-
-    async def send_load() -> None:
-        pairs = world.pairs[: mode.send_sessions]
-        async with figures.channels(world.target, len(pairs)) as chans:
-            callers = [
-                unary(ch, driver.SEND_MSG_METHOD, driver.send_request(sid), a.metadata)
-                for ch, (a, _, sid) in zip(chans, pairs, strict=True)
-            ]
-            await closed_loop(callers, mode.send_in_flight, seconds + 1, mode.max_count)
-
-    async def fanout_load() -> None:
-        longer = dataclasses.replace(mode, window_s=seconds + 1, warmup_s=0.1)
-        await figures.fanout_ourchat(world, max(world.groups), longer)
-
-    for name, load in (("SendMsg loop", send_load), ("100-member fan-out", fanout_load)):
-        raw_path = out_dir / f"profile-{name.split()[0].lower()}.txt"
-        recorded, _ = await asyncio.gather(profile.record(server.pid, seconds, raw_path), load())
-        if recorded and raw_path.exists():
-            sections.append(profile.to_markdown(name, raw_path.read_text(), seconds))
-    return sections
-
-
 @contextlib.asynccontextmanager
 async def _pg_database(base_url: str) -> AsyncIterator[str]:
     """A fresh PostgreSQL database next to ``base_url``'s, dropped afterwards."""
@@ -276,78 +248,6 @@ async def _extended(
             server.stop()
 
 
-def evaluate(result: RunResult, mode: Mode) -> list[Target]:
-    """Each target of the issue, met or not, from the main figures."""
-
-    def ratio_of(key: str) -> float:
-        fig = result.figure(key)
-        return fig.ratio if fig else float("nan")
-
-    targets = [
-        at_least("send", ratio_of("send_throughput"), 0.5, "Send throughput >= 50% of bare echo"),
-    ]
-    for size in mode.fanout_sizes:
-        targets.append(
-            at_least(
-                f"fanout_{size}",
-                ratio_of(f"fanout_{size}"),
-                0.5,
-                f"Fan-out to {size} members >= 50% of bare fan-out",
-            )
-        )
-    for label in ("low", "half"):
-        fig = result.figure(f"latency_{label}_p50")
-        rate = f"{fig.extra.get('rate', 0):g} msg/s" if fig else label
-        targets.append(
-            at_most(
-                f"latency_{label}_p50",
-                ratio_of(f"latency_{label}_p50"),
-                2.0,
-                f"Latency p50 <= 2x bare at {rate}",
-            )
-        )
-        targets.append(
-            at_most(
-                f"latency_{label}_p99",
-                ratio_of(f"latency_{label}_p99"),
-                3.0,
-                f"Latency p99 <= 3x bare at {rate}",
-            )
-        )
-    targets.append(at_most("rss", ratio_of("stream_rss"), 2.0, "Per-stream RSS <= 2x bare"))
-    rss = result.figure("stream_rss")
-    if rss is None:
-        held = Target("streams", "10,000 streams held with no error", None, "no figure")
-    else:
-        streams = int(rss.extra.get("streams", 0))
-        live = min(rss.extra.get("ourchat_live", [0]))
-        failed = max(rss.extra.get("ourchat_failed", [0]))
-        clean = live == streams and failed == 0
-        enough = streams >= 10_000
-        held = Target(
-            "streams",
-            "10,000 streams held with no error",
-            (clean and enough) if enough else (None if clean else False),
-            f"{streams:,} opened, {live:,} live, {streams - live:,} hung, {failed} failed "
-            "(worst repetition)" + ("" if enough else "; quick mode: fewer than 10,000"),
-        )
-    targets.append(held)
-    fig = result.figure("replay")
-    targets.append(
-        at_least(
-            "replay",
-            fig.ourchat_median if fig else float("nan"),
-            50_000,
-            "Replay >= 50,000 events/s",
-            " events/s",
-        )
-    )
-    targets.append(
-        below("auth_burst", ratio_of("auth_burst_p99"), 2.0, "Auth burst raises SendMsg p99 < 2x")
-    )
-    return targets
-
-
 async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
     """Measure everything ``opts.mode`` asks for; returns the result and a profile section."""
     mode = opts.mode
@@ -378,7 +278,9 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
             async def do_profile(world: World) -> None:
                 if opts.profile:
                     async with _step(result, "profile", say):
-                        profile_md.extend(await _profile(server, world, mode, opts.out_dir))
+                        profile_md.extend(
+                            await profile.profile_server(server, world, mode, opts.out_dir)
+                        )
 
             try:
                 await _suite(
@@ -407,7 +309,7 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
                 srv.stop()
     result.targets = [
         {"name": t.name, "rule": t.rule, "verdict": t.verdict(), "detail": t.detail}
-        for t in evaluate(result, mode)
+        for t in targets.evaluate(result, mode)
     ]
     result.environment["load_after"] = [round(x, 2) for x in os.getloadavg()]
     result.environment["duration_s"] = time.perf_counter() - started
@@ -430,7 +332,7 @@ async def _idle(
         higher_is_better=False,
         notes=(
             f"fresh server per repetition; {mode.idle_users} users with {per_channel} streams "
-            f"each on one connection per user, held by {idle.STREAMS_PER_HOLDER:,}-stream "
+            f"each on one connection per user, held by {holders.STREAMS_PER_HOLDER:,}-stream "
             f"client processes and opened {idle.OPEN_STEP} at a time, each step waiting until "
             "the server counts them open (ourchat: ourchat_open_streams on /metrics); growth "
             "of the server's RSS (VmRSS) once every stream received one event, divided by "

@@ -12,12 +12,12 @@ import grpc
 import pytest
 
 from bench import bare, driver, replay
-from bench.figures import QUICK
 from bench.loops import Flow, close_all, closed_loop, open_loop, open_stream, unary, wait_counts
+from bench.modes import QUICK
 from bench.report import figure_line, summary, write_all
 from bench.results import Figure, RunResult
-from bench.run import evaluate
 from bench.stats import at_least, at_most, below, latency_summary, median, percentile, ratio
+from bench.targets import evaluate
 from ourchat.config import Settings
 from ourchat.server.app import OurChatServer
 
