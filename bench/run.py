@@ -384,16 +384,20 @@ async def _idle(
         figs.append(
             Figure(
                 key="stream_storm",
-                title=f"Streams left hanging when {o.storm[0]:,} open at {mode.storm_per_s:,.0f}/s",
+                title=(
+                    f"Streams left hanging when {o.storm[0]:,} open at "
+                    f"{mode.storm_per_s:,.0f}/s right after {mode.idle_streams:,} closed"
+                ),
                 unit="% hung",
                 higher_is_better=False,
                 ourchat=[100 * (1 - o.storm[1] / o.storm[0])],
                 bare=[100 * (1 - b.storm[1] / b.storm[0])],
                 notes=(
-                    "after figure 4's last repetition, on the same servers: the streams are "
-                    f"opened at a fixed {mode.storm_per_s:,.0f}/s, as clients reconnecting "
-                    "after a restart would; a stream the server never counts open (no "
-                    "handler runs, no error reaches the client) is hung"
+                    "after figure 4's last repetition, on the same servers, once their count "
+                    "of open streams has settled: the streams are opened at a fixed "
+                    f"{mode.storm_per_s:,.0f}/s, as clients reconnecting after a restart would; "
+                    "a stream the server never counts open (no handler runs, no error reaches "
+                    "the client) is hung"
                 ),
                 extra={"ourchat": list(o.storm), "bare": list(b.storm)},
             )
