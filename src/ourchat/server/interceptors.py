@@ -78,36 +78,21 @@ def _wrap(
     needs_auth: bool,
     call_details: grpc.HandlerCallDetails,
 ) -> Any:
-    if handler.unary_unary is not None:
-        inner_uu = handler.unary_unary
-
-        async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            started = time.perf_counter()
-            try:
-                await _enter(deps, needs_auth, call_details)
-                response = await inner_uu(request, context)
-            except grpc.aio.AbortError:
-                raise
-            except Exception as exc:
-                await _fail(context, method, exc, started)
-            metrics.observe_ok(method, time.perf_counter() - started)
-            return response
-
-        return grpc.unary_unary_rpc_method_handler(
-            unary_unary,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+    """The same handler, authenticating first and turning failures into statuses."""
+    codecs = {
+        "request_deserializer": handler.request_deserializer,
+        "response_serializer": handler.response_serializer,
+    }
     if handler.unary_stream is not None:
-        inner_us = handler.unary_stream
+        inner_stream = handler.unary_stream
 
-        async def unary_stream(
+        async def streaming(
             request: Any, context: grpc.aio.ServicerContext[Any, Any]
         ) -> AsyncIterator[Any]:
             started = time.perf_counter()
             try:
                 await _enter(deps, needs_auth, call_details)
-                async for item in inner_us(request, context):
+                async for item in inner_stream(request, context):
                     yield item
             except grpc.aio.AbortError:
                 raise
@@ -115,31 +100,25 @@ def _wrap(
                 await _fail(context, method, exc, started)
             metrics.observe_ok(method, time.perf_counter() - started)
 
-        return grpc.unary_stream_rpc_method_handler(
-            unary_stream,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
-    if handler.stream_unary is not None:
-        inner_su = handler.stream_unary
+        return grpc.unary_stream_rpc_method_handler(streaming, **codecs)
+    inner = handler.unary_unary or handler.stream_unary
+    if inner is None:
+        return handler
 
-        async def stream_unary(
-            request_iterator: AsyncIterator[Any], context: grpc.aio.ServicerContext[Any, Any]
-        ) -> Any:
-            started = time.perf_counter()
-            try:
-                await _enter(deps, needs_auth, call_details)
-                response = await inner_su(request_iterator, context)
-            except grpc.aio.AbortError:
-                raise
-            except Exception as exc:
-                await _fail(context, method, exc, started)
-            metrics.observe_ok(method, time.perf_counter() - started)
-            return response
+    # One wrapper serves unary calls and client-streaming calls (whose "request" is the
+    # iterator of request messages).
+    async def single_response(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        started = time.perf_counter()
+        try:
+            await _enter(deps, needs_auth, call_details)
+            response = await inner(request, context)
+        except grpc.aio.AbortError:
+            raise
+        except Exception as exc:
+            await _fail(context, method, exc, started)
+        metrics.observe_ok(method, time.perf_counter() - started)
+        return response
 
-        return grpc.stream_unary_rpc_method_handler(
-            stream_unary,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
-    return handler
+    if handler.unary_unary is not None:
+        return grpc.unary_unary_rpc_method_handler(single_response, **codecs)
+    return grpc.stream_unary_rpc_method_handler(single_response, **codecs)
