@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import Table, and_, delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.storage.engine import upsert
@@ -32,6 +34,37 @@ class JoinRequest:
     leave_message: str | None
     created_at: int
     expires_at: int
+
+
+def _pending(table: Table, user_column: str, session_id: int, user_id: int) -> Any:
+    """The WHERE clause naming one pending row: a session and the user it is about."""
+    return and_(table.c.session_id == session_id, table.c[user_column] == user_id)
+
+
+async def _take(
+    conn: AsyncConnection,
+    table: Table,
+    user_column: str,
+    session_id: int,
+    user_id: int,
+    now_us: int,
+) -> Mapping[str, Any] | None:
+    """Delete and return one pending row unless it expired; one of two concurrent callers wins."""
+    row = (
+        await conn.execute(
+            delete(table)
+            .where(_pending(table, user_column, session_id, user_id), table.c.expires_at > now_us)
+            .returning(*table.c)
+        )
+    ).first()
+    return dict(row._mapping) if row is not None else None
+
+
+async def _remove(
+    conn: AsyncConnection, table: Table, user_column: str, session_id: int, user_id: int
+) -> None:
+    """Delete one pending row, expired or not."""
+    await conn.execute(delete(table).where(_pending(table, user_column, session_id, user_id)))
 
 
 # Invitations ---------------------------------------------------------------------------------
@@ -70,20 +103,9 @@ async def take_invitation(
 
     The row is deleted and returned; of two concurrent callers only one gets it.
     """
-    row = (
-        await conn.execute(
-            delete(session_invitations)
-            .where(
-                session_invitations.c.session_id == session_id,
-                session_invitations.c.invitee_id == invitee_id,
-                session_invitations.c.expires_at > now_us,
-            )
-            .returning(*session_invitations.c)
-        )
-    ).first()
-    if row is None:
+    m = await _take(conn, session_invitations, "invitee_id", session_id, invitee_id, now_us)
+    if m is None:
         return None
-    m = row._mapping
     return Invitation(
         session_id=int(m["session_id"]),
         inviter_id=int(m["inviter_id"]),
@@ -96,12 +118,7 @@ async def take_invitation(
 
 async def remove_invitation(conn: AsyncConnection, session_id: int, invitee_id: int) -> None:
     """Delete the invitation of ``invitee_id`` into ``session_id`` (expired or not)."""
-    await conn.execute(
-        delete(session_invitations).where(
-            session_invitations.c.session_id == session_id,
-            session_invitations.c.invitee_id == invitee_id,
-        )
-    )
+    await _remove(conn, session_invitations, "invitee_id", session_id, invitee_id)
 
 
 # Join requests -------------------------------------------------------------------------------
@@ -138,20 +155,9 @@ async def take_join_request(
 
     The row is deleted and returned; of two concurrent callers only one gets it.
     """
-    row = (
-        await conn.execute(
-            delete(join_requests)
-            .where(
-                join_requests.c.session_id == session_id,
-                join_requests.c.user_id == user_id,
-                join_requests.c.expires_at > now_us,
-            )
-            .returning(*join_requests.c)
-        )
-    ).first()
-    if row is None:
+    m = await _take(conn, join_requests, "user_id", session_id, user_id, now_us)
+    if m is None:
         return None
-    m = row._mapping
     return JoinRequest(
         session_id=int(m["session_id"]),
         user_id=int(m["user_id"]),
@@ -163,8 +169,4 @@ async def take_join_request(
 
 async def remove_join_request(conn: AsyncConnection, session_id: int, user_id: int) -> None:
     """Delete the request of ``user_id`` to join ``session_id`` (expired or not)."""
-    await conn.execute(
-        delete(join_requests).where(
-            join_requests.c.session_id == session_id, join_requests.c.user_id == user_id
-        )
-    )
+    await _remove(conn, join_requests, "user_id", session_id, user_id)
