@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
+from ourchat import details
+from ourchat.errors import AlreadyExists
 from ourchat.ids import PredefinedRole
 from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import Tx
@@ -11,11 +15,19 @@ async def join(tx: Tx, session_id: int, user_id: int, role_id: int | None = None
     """Add a member with ``role_id`` (default: the session's default role).
 
     The new member's history starts now: earlier session events are not replayed to them.
+
+    Raises:
+        AlreadyExists: "User Already In Session" when ``user_id`` is a member already.
     """
     if role_id is None:
         session = await session_store.get(tx.conn, session_id)
         role_id = int(session["default_role_id"]) if session is not None else PredefinedRole.MEMBER
-    await session_store.add_member(tx.conn, session_id, user_id, role_id, tx.now_us)
+    try:
+        await session_store.add_member(tx.conn, session_id, user_id, role_id, tx.now_us)
+    except IntegrityError:
+        # Two admissions of one user raced (e.g. an invitation accepted while a join request
+        # was approved); the loser's transaction is rolled back.
+        raise AlreadyExists(details.USER_ALREADY_IN_SESSION) from None
 
 
 async def leave(tx: Tx, session_id: int, user_id: int) -> bool:

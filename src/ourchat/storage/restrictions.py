@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, delete, exists, insert, or_, select
+from sqlalchemy import ColumnElement, Table, delete, exists, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.storage.tables import bans, mutes
 
-__all__ = ["active", "bans", "in_force", "lift", "mutes", "place"]
+__all__ = ["active", "bans", "in_force", "in_force_at", "lift", "mutes", "place"]
 
 
-def _live(table: Table, now_us: int):  # type: ignore[no-untyped-def]
+def in_force_at(table: Table, now_us: int) -> ColumnElement[bool]:
+    """SQL: the row's restriction is permanent or has not expired by ``now_us``."""
     return or_(table.c.expires_at.is_(None), table.c.expires_at > now_us)
 
 
-def _target(table: Table, user_id: int | None):  # type: ignore[no-untyped-def]
+def _target(table: Table, user_id: int | None) -> ColumnElement[bool]:
     return table.c.user_id.is_(None) if user_id is None else table.c.user_id == user_id
 
 
@@ -26,7 +27,7 @@ async def active(
         exists().where(
             table.c.session_id == session_id,
             or_(table.c.user_id == user_id, table.c.user_id.is_(None)),
-            _live(table, now_us),
+            in_force_at(table, now_us),
         )
     )
     return bool((await conn.execute(query)).scalar())
@@ -62,7 +63,7 @@ async def lift(
                     exists().where(
                         table.c.session_id == session_id,
                         _target(table, user_id),
-                        _live(table, now_us),
+                        in_force_at(table, now_us),
                     )
                 )
             )
@@ -92,7 +93,7 @@ async def in_force(
         return set()
     rows = await conn.execute(
         select(table.c.user_id).where(
-            table.c.session_id == session_id, or_(*conditions), _live(table, now_us)
+            table.c.session_id == session_id, or_(*conditions), in_force_at(table, now_us)
         )
     )
     return {int(r[0]) if r[0] is not None else None for r in rows}

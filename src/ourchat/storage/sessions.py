@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.ids import Permission
 from ourchat.storage import events as stored_events
+from ourchat.storage.restrictions import in_force_at
 from ourchat.storage.tables import mutes, role_permissions, session_members, sessions, users
 
 
@@ -200,7 +201,7 @@ async def sender_states(
         .where(
             mutes.c.session_id == member.c.session_id,
             or_(mutes.c.user_id == member.c.user_id, mutes.c.user_id.is_(None)),
-            or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now_us),
+            in_force_at(mutes, now_us),
         )
         .exists()
     )
