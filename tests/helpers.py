@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ourchat.client import OurChatClient, OurChatRpcError
+from ourchat.deps import Deps
 from ourchat.domain import membership
 from ourchat.ids import PredefinedRole
-from ourchat.server.deps import Deps
 from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work
 

@@ -3,7 +3,7 @@
 Every row is driven through a real server with the ``authorization`` header sent as given,
 except "not visible ASCII": gRPC itself refuses such a header value on both ends (the client
 library will not send it, and the server's HTTP/2 layer would reject it before any handler),
-so that row is checked on :func:`ourchat.server.auth.bearer_token` directly.
+so that row is checked on :func:`ourchat.domain.authentication.bearer_token` directly.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from ourchat._pb.service.ourchat.unregister.v1.unregister_pb2 import UnregisterR
 from ourchat.client import OurChatClient, OurChatRpcError
 from ourchat.clock import US_PER_SECOND, ManualClock
 from ourchat.config import Settings
+from ourchat.domain.authentication import bearer_token
 from ourchat.errors import InvalidArgument, Unauthenticated
 from ourchat.server.app import OurChatServer
-from ourchat.server.auth import bearer_token
 from ourchat.server.servicers import SERVICES, implemented_methods
 from tests.helpers import PASSWORD, User, expect_error, register_user
 from tests.rpc.auth.common import deps_of

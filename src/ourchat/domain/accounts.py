@@ -8,11 +8,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
+from ourchat.deps import Deps
 from ourchat.domain import membership, validation
 from ourchat.domain.passwords import strength
 from ourchat.domain.server_identity import random_alnum
 from ourchat.errors import AlreadyExists, InvalidArgument, NotFound, Unauthenticated
-from ourchat.server.deps import Deps
 from ourchat.storage import sessions as session_store
 from ourchat.storage import users
 from ourchat.storage.uow import unit_of_work

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
 from ourchat.config import Settings
+from ourchat.deps import Deps
 from ourchat.domain import permissions
 from ourchat.domain.server_identity import random_alnum
 from ourchat.errors import InvalidArgument, NotFound, PermissionDenied, ResourceExhausted
 from ourchat.files.store import FileStore, TempFile
-from ourchat.server.deps import Deps
 from ourchat.storage import files as file_rows
 from ourchat.storage import sessions as session_rows
 from ourchat.storage import users as user_rows

@@ -16,10 +16,10 @@ from ourchat import details
 from ourchat.clock import US_PER_SECOND
 from ourchat.delivery import payloads
 from ourchat.delivery.events import Audience
+from ourchat.deps import Deps
 from ourchat.domain import membership
 from ourchat.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted
 from ourchat.ids import PredefinedRole, SessionId, UserId
-from ourchat.server.deps import Deps
 from ourchat.storage import events as stored_events
 from ourchat.storage import friends as friend_store
 from ourchat.storage import sessions as session_store

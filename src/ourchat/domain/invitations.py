@@ -21,11 +21,11 @@ from ourchat import details
 from ourchat.clock import US_PER_SECOND
 from ourchat.delivery import payloads
 from ourchat.delivery.events import Audience
+from ourchat.deps import Deps
 from ourchat.domain import membership
 from ourchat.domain.permissions import has_permission
 from ourchat.errors import AlreadyExists, NotFound, PermissionDenied
 from ourchat.ids import Permission
-from ourchat.server.deps import Deps
 from ourchat.storage import events as stored_events
 from ourchat.storage import invitations as invitation_store
 from ourchat.storage import restrictions, users

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from ourchat import details
 from ourchat.delivery import payloads
 from ourchat.delivery.events import Audience
+from ourchat.deps import Deps
 from ourchat.domain.permissions import rank, require_member
 from ourchat.domain.send_batcher import Outgoing, Stored
 from ourchat.errors import NotFound, PermissionDenied
 from ourchat.ids import Permission
-from ourchat.server.deps import Deps
 from ourchat.storage import events as stored_events
 from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work

@@ -24,11 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
+from ourchat.deps import Deps
 from ourchat.domain import membership
 from ourchat.domain.permissions import rank
 from ourchat.errors import NotFound, PermissionDenied
 from ourchat.ids import Permission
-from ourchat.server.deps import Deps
 from ourchat.storage import restrictions
 from ourchat.storage import sessions as session_store
 from ourchat.storage import users as user_store

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
+from ourchat.deps import Deps
 from ourchat.domain import validation
 from ourchat.domain.files import require_readable
 from ourchat.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
-from ourchat.server.deps import Deps
 from ourchat.storage import sessions as session_store
 from ourchat.storage import users
 from ourchat.storage.uow import unit_of_work

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ourchat import details
+from ourchat.deps import Deps
 from ourchat.domain.moderation import require_actor, require_outranked
 from ourchat.errors import NotFound, PermissionDenied
 from ourchat.ids import Permission, PredefinedRole
-from ourchat.server.deps import Deps
 from ourchat.storage import roles as role_store
 from ourchat.storage import sessions as session_store
 from ourchat.storage.roles import Role

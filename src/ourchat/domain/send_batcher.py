@@ -23,7 +23,7 @@ from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work
 
 if TYPE_CHECKING:
-    from ourchat.server.deps import Deps
+    from ourchat.deps import Deps
 
 MAX_BATCH = 256
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat import details
+from ourchat.deps import Deps
 from ourchat.domain import invitations, membership
 from ourchat.domain.files import require_readable
 from ourchat.domain.permissions import member_permissions, require_member
 from ourchat.errors import InvalidArgument, NotFound, PermissionDenied
 from ourchat.ids import Permission, PredefinedRole
-from ourchat.server.deps import Deps
 from ourchat.storage import friends as friend_store
 from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work

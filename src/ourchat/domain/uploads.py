@@ -18,12 +18,12 @@ from sqlalchemy.engine import RowMapping
 
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
+from ourchat.deps import Deps
 from ourchat.domain import files
 from ourchat.domain.files import FileHeader
 from ourchat.domain.server_identity import random_alnum
 from ourchat.errors import InvalidArgument, NotFound, PermissionDenied
 from ourchat.files.store import TempFile
-from ourchat.server.deps import Deps
 from ourchat.storage import files as file_rows
 from ourchat.storage.uow import unit_of_work
 

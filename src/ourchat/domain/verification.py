@@ -31,7 +31,7 @@ from ourchat.errors import DeadlineExceeded, FailedPrecondition, Unavailable
 from ourchat.storage import verification as store
 
 if TYPE_CHECKING:
-    from ourchat.server.deps import Deps
+    from ourchat.deps import Deps
 
 log = logging.getLogger(__name__)
 

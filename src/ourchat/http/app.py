@@ -22,10 +22,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response, Strea
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
+from ourchat import metrics
+from ourchat.deps import Deps
 from ourchat.domain import files, verification
 from ourchat.http.images import default_avatar_png, sniff_image_type
-from ourchat.server import metrics
-from ourchat.server.deps import Deps
 
 log = logging.getLogger(__name__)
 

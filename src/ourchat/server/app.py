@@ -13,6 +13,7 @@ from ourchat.clock import Clock, SystemClock
 from ourchat.config import Settings
 from ourchat.delivery.bus import Bus
 from ourchat.delivery.memory import InProcessBus
+from ourchat.deps import Deps
 from ourchat.domain import files as file_rules
 from ourchat.domain import server_identity
 from ourchat.domain.passwords import Passwords
@@ -21,7 +22,6 @@ from ourchat.domain.tokens import TokenIssuer
 from ourchat.files.janitor import PeriodicJob
 from ourchat.files.store import LocalFileStore
 from ourchat.http.app import HttpServer, build_app
-from ourchat.server.deps import Deps
 from ourchat.server.interceptors import ServerInterceptor
 from ourchat.server.servicers import SERVICES, generic_handlers
 from ourchat.snowflake import SnowflakeGenerator
@@ -37,8 +37,8 @@ MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 def make_bus(settings: Settings) -> Bus:
     """The in-process bus, or the Redis bus when ``redis_url`` is set."""
     if settings.redis_url:
+        from ourchat import metrics
         from ourchat.delivery.redis import RedisBus
-        from ourchat.server import metrics
 
         return RedisBus(
             settings.redis_url,

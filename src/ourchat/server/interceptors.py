@@ -1,7 +1,7 @@
 """The one server interceptor: authentication (unless allow-listed) and error mapping.
 
 Every method not under :data:`PUBLIC_PREFIXES` needs a valid bearer token; the caller is
-then available through :func:`ourchat.server.call.current_user_id`. An :class:`OurChatError`
+then available through :func:`ourchat.caller.current_user_id`. An :class:`OurChatError`
 becomes its status and detail; anything else is logged and becomes ``INTERNAL "Server Error"``.
 """
 
@@ -14,12 +14,11 @@ from typing import Any, NoReturn
 
 import grpc
 
-from ourchat import details
+from ourchat import details, metrics
+from ourchat.caller import set_caller
+from ourchat.deps import Deps
+from ourchat.domain.authentication import authenticate
 from ourchat.errors import OurChatError
-from ourchat.server import metrics
-from ourchat.server.auth import authenticate
-from ourchat.server.call import set_caller
-from ourchat.server.deps import Deps
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +61,11 @@ async def _fail(
 ) -> NoReturn:
     elapsed = time.perf_counter() - started
     if isinstance(exc, OurChatError):
-        metrics.observe_error(method, exc.code, elapsed)
+        metrics.observe_error(method, exc.code.name, elapsed)
         await context.abort(exc.code, exc.detail)
     else:
         log.exception("unhandled error in %s", method, exc_info=exc)
-        metrics.observe_error(method, grpc.StatusCode.INTERNAL, elapsed)
+        metrics.observe_error(method, grpc.StatusCode.INTERNAL.name, elapsed)
         await context.abort(grpc.StatusCode.INTERNAL, details.SERVER_ERROR)
     raise AssertionError("abort returned")
 

@@ -22,8 +22,8 @@ from ourchat._pb.service.auth.v1 import auth_pb2
 from ourchat._pb.service.basic.v1 import basic_pb2
 from ourchat._pb.service.ourchat.v1 import ourchat_pb2
 from ourchat._pb.service.server_manage.v1 import server_manage_pb2
+from ourchat.deps import Deps
 from ourchat.errors import Unimplemented
-from ourchat.server.deps import Deps
 
 SERVICES: dict[str, ServiceDescriptor] = {
     "auth": auth_pb2.DESCRIPTOR.services_by_name["AuthService"],

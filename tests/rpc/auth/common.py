@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ourchat.client import OurChatRpcError
+from ourchat.deps import Deps
 from ourchat.server.app import OurChatServer
-from ourchat.server.deps import Deps
 from ourchat.storage import users
 
 FIVE_DAYS_S = 5 * 24 * 3600

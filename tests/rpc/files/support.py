@@ -19,10 +19,10 @@ from ourchat._pb.service.ourchat.upload.v1.upload_pb2 import (
     UploadRequest,
 )
 from ourchat.client import OurChatClient
+from ourchat.deps import Deps
 from ourchat.files.store import LocalFileStore
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
-from ourchat.server.deps import Deps
 from ourchat.storage import files as file_rows
 from ourchat.storage import sessions
 from ourchat.storage.tables import files, upload_chunks, uploads

@@ -16,9 +16,9 @@ from ourchat._pb.service.ourchat.session.join_session.v1.join_session_pb2 import
 )
 from ourchat._pb.service.ourchat.session.set_role.v1.set_role_pb2 import SetRoleRequest
 from ourchat.clock import US_PER_SECOND, ManualClock
+from ourchat.deps import Deps
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
-from ourchat.server.deps import Deps
 from ourchat.storage.tables import bans, session_members
 from tests.helpers import Stream, User, expect_error, make_group
 

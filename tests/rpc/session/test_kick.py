@@ -11,9 +11,9 @@ from ourchat import details
 from ourchat._pb.service.ourchat.session.add_role.v1.add_role_pb2 import AddRoleRequest
 from ourchat._pb.service.ourchat.session.kick.v1.kick_pb2 import KickUserRequest
 from ourchat._pb.service.ourchat.session.set_role.v1.set_role_pb2 import SetRoleRequest
+from ourchat.deps import Deps
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
-from ourchat.server.deps import Deps
 from ourchat.storage.tables import session_members
 from tests.helpers import Stream, User, expect_error, kinds, make_group
 

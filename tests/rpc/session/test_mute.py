@@ -15,9 +15,9 @@ from ourchat._pb.service.ourchat.session.mute.v1.mute_pb2 import (
     UnmuteUserRequest,
 )
 from ourchat.clock import US_PER_SECOND, ManualClock
+from ourchat.deps import Deps
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
-from ourchat.server.deps import Deps
 from ourchat.storage.tables import mutes
 from tests.helpers import Stream, User, expect_error, make_group
 

@@ -55,10 +55,10 @@ from ourchat._pb.service.ourchat.session.set_session_info.v1.set_session_info_pb
     SetSessionInfoRequest,
 )
 from ourchat.client import OurChatRpcError
+from ourchat.deps import Deps
 from ourchat.domain import membership, moderation
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
-from ourchat.server.deps import Deps
 from ourchat.storage import events as stored_events
 from ourchat.storage import files as file_rows
 from ourchat.storage import restrictions

@@ -13,9 +13,9 @@ from ourchat._pb.service.ourchat.session.add_role.v1.add_role_pb2 import AddRole
 from ourchat._pb.service.ourchat.session.get_role.v1.get_role_pb2 import GetRoleRequest
 from ourchat._pb.service.ourchat.session.kick.v1.kick_pb2 import KickUserRequest
 from ourchat._pb.service.ourchat.session.set_role.v1.set_role_pb2 import SetRoleRequest
+from ourchat.deps import Deps
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
-from ourchat.server.deps import Deps
 from ourchat.storage.tables import role_permissions, roles, session_members
 from tests.helpers import User, expect_error, make_group
 

@@ -8,10 +8,10 @@ from ourchat._pb.service.ourchat.get_account_info.v1.get_account_info_pb2 import
     GetAccountInfoRequest,
     GetAccountInfoResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import profile
 from ourchat.rpc import convert
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(

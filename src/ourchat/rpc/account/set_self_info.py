@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.set_account_info.v1.set_account_info_pb2 import
     SetSelfInfoRequest,
     SetSelfInfoResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import profile
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: SetSelfInfoRequest, context: Any) -> SetSelfInfoResponse:

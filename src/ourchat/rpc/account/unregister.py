@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.unregister.v1.unregister_pb2 import (
     UnregisterRequest,
     UnregisterResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import accounts
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: UnregisterRequest, context: Any) -> UnregisterResponse:

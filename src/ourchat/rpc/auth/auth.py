@@ -6,9 +6,9 @@ from typing import Any
 
 from ourchat import details
 from ourchat._pb.service.auth.authorize.v1.authorize_pb2 import AuthRequest, AuthResponse
+from ourchat.deps import Deps
 from ourchat.domain import accounts
 from ourchat.errors import InvalidArgument
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: AuthRequest, context: Any) -> AuthResponse:

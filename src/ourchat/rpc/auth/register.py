@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ourchat._pb.service.auth.register.v1.register_pb2 import RegisterRequest, RegisterResponse
+from ourchat.deps import Deps
 from ourchat.domain import accounts
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: RegisterRequest, context: Any) -> RegisterResponse:

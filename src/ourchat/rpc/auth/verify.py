@@ -10,9 +10,9 @@ from ourchat._pb.service.auth.email_verify.v1.email_verify_pb2 import (
     VerifyRequest,
     VerifyResponse,
 )
+from ourchat.deps import Deps
 from ourchat.domain import validation, verification
 from ourchat.errors import InvalidArgument
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: VerifyRequest, context: Any) -> AsyncIterator[VerifyResponse]:

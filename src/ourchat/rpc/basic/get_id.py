@@ -6,8 +6,8 @@ from typing import Any
 
 from ourchat import details
 from ourchat._pb.service.basic.v1.basic_pb2 import GetIdRequest, GetIdResponse
+from ourchat.deps import Deps
 from ourchat.errors import NotFound
-from ourchat.server.deps import Deps
 from ourchat.storage import users
 
 

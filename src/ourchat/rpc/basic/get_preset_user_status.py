@@ -8,7 +8,7 @@ from ourchat._pb.service.basic.preset_user_status.v1.preset_user_status_pb2 impo
     GetPresetUserStatusRequest,
     GetPresetUserStatusResponse,
 )
-from ourchat.server.deps import Deps
+from ourchat.deps import Deps
 
 
 async def handle(

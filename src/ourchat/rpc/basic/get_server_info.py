@@ -11,7 +11,7 @@ from ourchat._pb.service.basic.server.v1.server_pb2 import (
     ServerVersion,
 )
 from ourchat._pb.service.basic.v1.basic_pb2 import GetServerInfoRequest
-from ourchat.server.deps import Deps
+from ourchat.deps import Deps
 
 
 def parse_version(text: str) -> ServerVersion:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ourchat._pb.service.basic.v1.basic_pb2 import PingRequest, PingResponse
-from ourchat.server.deps import Deps
+from ourchat.deps import Deps
 
 
 async def handle(deps: Deps, request: PingRequest, context: Any) -> PingResponse:

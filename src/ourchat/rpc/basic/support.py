@@ -11,7 +11,7 @@ from ourchat._pb.service.basic.support.v1.support_pb2 import (
     SupportRequest,
     SupportResponse,
 )
-from ourchat.server.deps import Deps
+from ourchat.deps import Deps
 
 
 async def handle(deps: Deps, request: SupportRequest, context: Any) -> SupportResponse:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ourchat._pb.service.basic.v1.basic_pb2 import TimestampRequest, TimestampResponse
+from ourchat.deps import Deps
 from ourchat.rpc.convert import timestamp
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: TimestampRequest, context: Any) -> TimestampResponse:

@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.upload.v1.upload_pb2 import (
     CancelUploadRequest,
     CancelUploadResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import uploads
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: CancelUploadRequest, context: Any) -> CancelUploadResponse:

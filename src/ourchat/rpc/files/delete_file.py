@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ourchat._pb.service.ourchat.delete.v1.delete_pb2 import DeleteFileRequest, DeleteFileResponse
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import files
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: DeleteFileRequest, context: Any) -> DeleteFileResponse:

@@ -9,9 +9,9 @@ from ourchat._pb.service.ourchat.download.v1.download_pb2 import (
     DownloadRequest,
     DownloadResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import files
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(

@@ -8,10 +8,10 @@ from ourchat._pb.service.ourchat.upload.v1.upload_pb2 import (
     StartUploadRequest,
     StartUploadResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import uploads
 from ourchat.rpc.files.upload import file_header
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: StartUploadRequest, context: Any) -> StartUploadResponse:

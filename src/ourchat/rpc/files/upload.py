@@ -11,11 +11,11 @@ from ourchat._pb.service.ourchat.upload.v1.upload_pb2 import (
     UploadRequest,
     UploadResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import uploads
 from ourchat.domain.files import FileHeader
 from ourchat.errors import InvalidArgument
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 def file_header(

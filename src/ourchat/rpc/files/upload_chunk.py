@@ -9,10 +9,10 @@ from ourchat._pb.service.ourchat.upload.v1.upload_pb2 import (
     UploadChunkRequest,
     UploadChunkResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import uploads
 from ourchat.errors import InvalidArgument
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 # Chunk ids are stored as signed 64-bit integers.
 MAX_CHUNK_ID = 2**63 - 1

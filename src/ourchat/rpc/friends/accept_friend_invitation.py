@@ -8,10 +8,10 @@ from ourchat import details
 from ourchat._pb.service.ourchat.friends.accept_friend_invitation.v1 import (
     accept_friend_invitation_pb2 as pb,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import friends
 from ourchat.errors import InvalidArgument
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 _ANSWERS = {
     pb.ACCEPT_FRIEND_INVITATION_RESULT_SUCCESS: True,

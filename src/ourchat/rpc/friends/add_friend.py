@@ -8,10 +8,10 @@ from ourchat._pb.service.ourchat.friends.add_friend.v1.add_friend_pb2 import (
     AddFriendRequest,
     AddFriendResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import friends
 from ourchat.rpc.friends import check_display_name
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: AddFriendRequest, context: Any) -> AddFriendResponse:

@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.friends.delete_friend.v1.delete_friend_pb2 impo
     DeleteFriendRequest,
     DeleteFriendResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import friends
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: DeleteFriendRequest, context: Any) -> DeleteFriendResponse:

@@ -8,10 +8,10 @@ from ourchat._pb.service.ourchat.friends.set_friend_info.v1.set_friend_info_pb2 
     SetFriendInfoRequest,
     SetFriendInfoResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import friends
 from ourchat.rpc.friends import check_display_name
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: SetFriendInfoRequest, context: Any) -> SetFriendInfoResponse:

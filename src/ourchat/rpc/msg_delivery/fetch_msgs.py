@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ourchat import details
+from ourchat import details, metrics
 from ourchat._pb.service.ourchat.msg_delivery.v1.msg_delivery_pb2 import FetchMsgsRequest
+from ourchat.caller import current_user_id
 from ourchat.delivery.bus import SubscriptionClosed
 from ourchat.delivery.payloads import frame
+from ourchat.deps import Deps
 from ourchat.errors import InvalidArgument, Unavailable
 from ourchat.rpc.convert import timestamp_us
-from ourchat.server import metrics
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 from ourchat.storage import events as stored_events
 
 

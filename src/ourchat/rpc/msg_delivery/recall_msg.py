@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.msg_delivery.recall.v1.recall_pb2 import (
     RecallMsgRequest,
     RecallMsgResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import messages
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: RecallMsgRequest, context: Any) -> RecallMsgResponse:

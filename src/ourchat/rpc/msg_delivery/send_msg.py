@@ -9,11 +9,11 @@ from ourchat._pb.service.ourchat.msg_delivery.v1.msg_delivery_pb2 import (
     SendMsgRequest,
     SendMsgResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import messages
 from ourchat.errors import InvalidArgument
 from ourchat.rpc.convert import timestamp
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: SendMsgRequest, context: Any) -> SendMsgResponse:

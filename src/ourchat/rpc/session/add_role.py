@@ -9,11 +9,11 @@ from ourchat._pb.service.ourchat.session.add_role.v1.add_role_pb2 import (
     AddRoleRequest,
     AddRoleResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import roles
 from ourchat.errors import InvalidArgument
 from ourchat.ids import Permission
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 _KNOWN = frozenset(int(p) for p in Permission)
 

@@ -7,9 +7,9 @@ from typing import Any
 from ourchat._pb.service.ourchat.session.allow_user_join_session.v1 import (
     allow_user_join_session_pb2 as pb,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import invitations
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ourchat._pb.service.ourchat.session.ban.v1.ban_pb2 import BanUserRequest, BanUserResponse
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import moderation
 from ourchat.rpc.convert import positive_duration_seconds
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: BanUserRequest, context: Any) -> BanUserResponse:

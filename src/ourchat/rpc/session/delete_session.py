@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.session.delete_session.v1.delete_session_pb2 im
     DeleteSessionRequest,
     DeleteSessionResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import sessions
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: DeleteSessionRequest, context: Any) -> DeleteSessionResponse:

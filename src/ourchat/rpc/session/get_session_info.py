@@ -6,11 +6,11 @@ from typing import Any
 
 from ourchat import details
 from ourchat._pb.service.ourchat.session.get_session_info.v1 import get_session_info_pb2 as pb
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import sessions
 from ourchat.errors import InvalidArgument
 from ourchat.rpc.convert import timestamp
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 _KNOWN = frozenset(pb.QueryValues.values())
 

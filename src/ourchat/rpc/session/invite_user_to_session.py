@@ -11,9 +11,9 @@ from ourchat._pb.service.ourchat.session.new_session.v1.session_pb2 import (
     FAILED_REASON_MEMBER_NOT_FOUND,
     FailedMember,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import invitations
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(

@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.session.join_session.v1.join_session_pb2 import
     JoinSessionRequest,
     JoinSessionResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import invitations
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: JoinSessionRequest, context: Any) -> JoinSessionResponse:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ourchat._pb.service.ourchat.session.kick.v1.kick_pb2 import KickUserRequest, KickUserResponse
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import moderation
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: KickUserRequest, context: Any) -> KickUserResponse:

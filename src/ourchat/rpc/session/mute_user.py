@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ourchat._pb.service.ourchat.session.mute.v1.mute_pb2 import MuteUserRequest, MuteUserResponse
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import moderation
 from ourchat.rpc.convert import positive_duration_seconds
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: MuteUserRequest, context: Any) -> MuteUserResponse:

@@ -12,10 +12,10 @@ from ourchat._pb.service.ourchat.session.new_session.v1.session_pb2 import (
     NewSessionRequest,
     NewSessionResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import sessions
 from ourchat.errors import InvalidArgument
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 _REASONS = {
     sessions.FailedReason.MEMBER_NOT_FOUND: FAILED_REASON_MEMBER_NOT_FOUND,

@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.session.set_role.v1.set_role_pb2 import (
     SetRoleRequest,
     SetRoleResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import roles
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: SetRoleRequest, context: Any) -> SetRoleResponse:

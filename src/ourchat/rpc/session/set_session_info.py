@@ -9,10 +9,10 @@ from ourchat._pb.service.ourchat.session.set_session_info.v1.set_session_info_pb
     SetSessionInfoRequest,
     SetSessionInfoResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import sessions
 from ourchat.errors import InvalidArgument
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(

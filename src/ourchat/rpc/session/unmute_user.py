@@ -8,9 +8,9 @@ from ourchat._pb.service.ourchat.session.mute.v1.mute_pb2 import (
     UnmuteUserRequest,
     UnmuteUserResponse,
 )
+from ourchat.caller import current_user_id
+from ourchat.deps import Deps
 from ourchat.domain import moderation
-from ourchat.server.call import current_user_id
-from ourchat.server.deps import Deps
 
 
 async def handle(deps: Deps, request: UnmuteUserRequest, context: Any) -> UnmuteUserResponse:

@@ -1,4 +1,4 @@
-"""Prometheus metrics of this process (served on the HTTP port at ``/metrics``).
+"""Prometheus metrics of this process (served at ``/metrics``).
 
 Under ``ourchat serve --workers N`` every worker writes its samples to the directory named by
 ``PROMETHEUS_MULTIPROC_DIR`` (set by the parent), and :func:`exposition` on any worker reports
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 
-import grpc
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -55,11 +54,11 @@ def observe_ok(method: str, seconds: float) -> None:
     RPC_SECONDS.labels(method, "OK").observe(seconds)
 
 
-def observe_error(method: str, code: grpc.StatusCode, seconds: float | None = None) -> None:
-    """Count a failed RPC, and its latency when known."""
-    RPCS.labels(method, code.name).inc()
+def observe_error(method: str, code: str, seconds: float | None = None) -> None:
+    """Count a failed RPC by its status code name (``"NOT_FOUND"``), and its latency when known."""
+    RPCS.labels(method, code).inc()
     if seconds is not None:
-        RPC_SECONDS.labels(method, code.name).observe(seconds)
+        RPC_SECONDS.labels(method, code).observe(seconds)
 
 
 def observe_bus_event(lag_seconds: float) -> None:

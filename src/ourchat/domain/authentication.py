@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ourchat import details
+from ourchat.deps import Deps
 from ourchat.errors import InvalidArgument, Unauthenticated
 from ourchat.ids import UserId
-from ourchat.server.deps import Deps
 from ourchat.storage import users
 
 ACCOUNT_ACTIVE = 0

@@ -1,4 +1,4 @@
-"""The authenticated caller of the current RPC, set by the auth interceptor."""
+"""The authenticated caller of the current request, set by the transport that authenticated it."""
 
 from __future__ import annotations
 

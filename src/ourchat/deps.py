@@ -1,4 +1,4 @@
-"""Everything a request handler may use, built once per process in :mod:`ourchat.server.app`."""
+"""Everything a request handler may use, built once per process by the server that runs it."""
 
 from __future__ import annotations
 
