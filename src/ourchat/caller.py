@@ -9,6 +9,7 @@ from ourchat.errors import Unauthenticated
 from ourchat.ids import UserId
 
 _caller: ContextVar[UserId | None] = ContextVar("ourchat_caller", default=None)
+_client_address: ContextVar[str] = ContextVar("ourchat_client_address", default="")
 
 
 def current_user_id() -> UserId:
@@ -26,3 +27,23 @@ def current_user_id() -> UserId:
 def set_caller(user_id: UserId | None) -> None:
     """Record the caller for the rest of this task (interceptor only)."""
     _caller.set(user_id)
+
+
+def client_address() -> str:
+    """The network address (IP, no port) of the client making this call; "" when unknown."""
+    return _client_address.get()
+
+
+def set_client_address(address: str) -> None:
+    """Record the client's address for the rest of this task (transports only)."""
+    _client_address.set(address)
+
+
+def address_of_peer(peer: str) -> str:
+    """The IP in a gRPC peer string (``ipv4:1.2.3.4:5``, ``ipv6:[::1]:5``); "" for others."""
+    kind, _, rest = peer.partition(":")
+    if kind == "ipv4":
+        return rest.rpartition(":")[0]
+    if kind == "ipv6":
+        return rest.rpartition(":")[0].strip("[]")
+    return ""

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import grpc
 
 from ourchat import details, metrics
-from ourchat.caller import set_caller
+from ourchat.caller import address_of_peer, set_caller, set_client_address
 from ourchat.deps import Deps
 from ourchat.domain.authentication import authenticate
 from ourchat.errors import OurChatError
@@ -49,7 +49,13 @@ class ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
         return _wrap(self._deps, handler, method, needs_auth, handler_call_details)
 
 
-async def _enter(deps: Deps, needs_auth: bool, call_details: grpc.HandlerCallDetails) -> None:
+async def _enter(
+    deps: Deps,
+    needs_auth: bool,
+    call_details: grpc.HandlerCallDetails,
+    context: grpc.aio.ServicerContext[Any, Any],
+) -> None:
+    set_client_address(address_of_peer(context.peer()))
     if needs_auth:
         set_caller(await authenticate(deps, call_details.invocation_metadata))
     else:
@@ -90,7 +96,7 @@ def _wrap(
         ) -> AsyncIterator[Any]:
             started = time.perf_counter()
             try:
-                await _enter(deps, needs_auth, call_details)
+                await _enter(deps, needs_auth, call_details, context)
                 async for item in inner_stream(request, context):
                     yield item
             except grpc.aio.AbortError:
@@ -109,7 +115,7 @@ def _wrap(
     async def single_response(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         started = time.perf_counter()
         try:
-            await _enter(deps, needs_auth, call_details)
+            await _enter(deps, needs_auth, call_details, context)
             response = await inner(request, context)
         except grpc.aio.AbortError:
             raise
