@@ -37,6 +37,25 @@ class Settings(BaseSettings):
     port: int = 7777
     http_port: int = 7778
 
+    # Connections (see ourchat.server.app.grpc_options)
+    max_pending_calls: int = Field(
+        default=100_000,
+        ge=1000,
+        description="calls the gRPC core may hold before Python accepts them (bursts wait)",
+    )
+    pending_call_timeout_seconds: int = Field(
+        default=30, ge=1, description="a call not accepted by then is cancelled by the core"
+    )
+    keepalive_time_seconds: int = Field(
+        default=30, ge=1, description="ping a connection after this long without traffic"
+    )
+    keepalive_timeout_seconds: int = Field(
+        default=10, ge=1, description="drop a connection whose ping is unanswered this long"
+    )
+    keepalive_min_client_ping_seconds: int = Field(
+        default=10, ge=1, description="clients may send keepalive pings this often"
+    )
+
     # Processes
     workers: int = Field(default=1, ge=1, description="server processes on one port (serve)")
     machine_id: int | None = Field(

@@ -34,6 +34,40 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 
 
+def grpc_options(settings: Settings) -> list[tuple[str, int]]:
+    """The grpcio server's channel arguments.
+
+    **Accept backlog.** grpcio hands a new call to Python only when the asyncio server asks for
+    the next one, once per turn of the event loop; calls that arrive faster wait in the gRPC
+    core. Past 1,000 waiting calls the core's defaults begin to refuse new ones at random, and
+    a refused call never reaches any handler: an asyncio client just hangs, others see
+    ``CANCELLED``, and nothing is logged. A burst of reconnecting clients (thousands of
+    FetchMsgs within a second or two) crosses that line whenever the loop is busy. Here the
+    backlog may grow to ``max_pending_calls``, so a burst waits its turn instead; a call
+    still waiting after ``pending_call_timeout_seconds`` is cancelled by the core.
+
+    **Keepalive.** The server pings each connection after ``keepalive_time_seconds`` without
+    traffic and drops it when no answer comes within ``keepalive_timeout_seconds``, so the
+    streams of a phone that vanished are noticed and end. Client pings are accepted as often
+    as every ``keepalive_min_client_ping_seconds``, with or without calls.
+    """
+    return [
+        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.so_reuseport", 1),
+        ("grpc.server.max_pending_requests", settings.max_pending_calls),
+        ("grpc.server.max_pending_requests_hard_limit", settings.max_pending_calls),
+        ("grpc.server_max_unrequested_time_in_server", settings.pending_call_timeout_seconds),
+        ("grpc.keepalive_time_ms", settings.keepalive_time_seconds * 1000),
+        ("grpc.keepalive_timeout_ms", settings.keepalive_timeout_seconds * 1000),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.max_pings_without_data", 0),
+        (
+            "grpc.http2.min_ping_interval_without_data_ms",
+            settings.keepalive_min_client_ping_seconds * 1000,
+        ),
+    ]
+
+
 def make_bus(settings: Settings) -> Bus:
     """The in-process bus, or the Redis bus when ``redis_url`` is set."""
     if settings.redis_url:
@@ -114,10 +148,7 @@ class OurChatServer:
         await file_rules.clean_up(deps, at_start=True)
         server = grpc.aio.server(
             interceptors=[ServerInterceptor(deps)],
-            options=[
-                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                ("grpc.so_reuseport", 1),
-            ],
+            options=grpc_options(settings),
         )
         server.add_generic_rpc_handlers(generic_handlers(deps))
         self._health = health.aio.HealthServicer()  # type: ignore[attr-defined]
