@@ -74,7 +74,11 @@ def environment(mode: Mode) -> dict[str, object]:
             "Servers used for figures 1-5 hash passwords with cheap Argon2 settings "
             f"({', '.join(f'{k}={v}' for k, v in procs.CHEAP_ARGON2.items())}) so that "
             "registering the test users is quick; figure 6 "
-            "uses ourchat's default Argon2 cost. "
+            "uses ourchat's default Argon2 cost. Every ourchat server runs with its per-user and "
+            f"per-address limits off ({', '.join(f'{k}={v}' for k, v in procs.NO_LIMITS.items())})"
+            ": "
+            "the benchmark sends from few accounts and one address, with up to 100 streams per "
+            "account. "
             + (
                 "Quick mode: one repetition, short windows, "
                 f"{mode.idle_streams:,} idle streams instead of 10,000, "

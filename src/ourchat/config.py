@@ -44,7 +44,7 @@ class Settings(BaseSettings):
         description="calls the gRPC core may hold before Python accepts them (bursts wait)",
     )
     pending_call_timeout_seconds: int = Field(
-        default=30, ge=1, description="a call not accepted by then is cancelled by the core"
+        default=120, ge=1, description="a call not accepted by then is cancelled by the core"
     )
     keepalive_time_seconds: int = Field(
         default=30, ge=1, description="ping a connection after this long without traffic"
@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         default=10_000, description="live events buffered per stream before it is ended"
     )
     fetch_msg_page_size: int = 2000
+    max_streams_per_user: int = Field(
+        default=32,
+        ge=0,
+        description="open FetchMsgs streams per user and process; the oldest ends (0: no limit)",
+    )
 
     # Accounts and auth
     token_lifetime_seconds: int = 5 * 24 * 3600
@@ -119,6 +124,12 @@ class Settings(BaseSettings):
         default=10 * 24 * 3600, description="age at which auto_clean files are deleted"
     )
     upload_timeout_seconds: int = 3600
+    upload_stall_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="a streamed Upload silent this long is ended"
+    )
+    max_concurrent_uploads: int = Field(
+        default=4, ge=0, description="uploads in progress per user (0: no limit)"
+    )
     upload_chunk_size: int = 512 * 1024
     download_chunk_size: int = 64 * 1024
     files_cleanup_interval_seconds: float = Field(
@@ -126,6 +137,20 @@ class Settings(BaseSettings):
     )
     files_orphan_grace_seconds: int = Field(
         default=3600, description="stored content without a row is removed at start-up after this"
+    )
+
+    # Rate limits (ourchat.domain.rate_limits; per process; a rate of 0 turns one off)
+    send_msgs_per_user_per_minute: float = Field(
+        default=600, ge=0, description="sustained SendMsg rate of one user"
+    )
+    send_msgs_per_user_burst: int = Field(
+        default=120, ge=1, description="SendMsg calls one user may make at once"
+    )
+    auth_calls_per_address_per_minute: float = Field(
+        default=120, ge=0, description="sustained Register/Auth/Verify rate of one client address"
+    )
+    auth_calls_per_address_burst: int = Field(
+        default=60, ge=1, description="Register/Auth/Verify calls one address may make at once"
     )
 
     # Limits

@@ -10,6 +10,7 @@ from ourchat.config import Settings
 from ourchat.delivery.bus import Bus
 from ourchat.domain.active_accounts import ActiveAccounts
 from ourchat.domain.passwords import Passwords
+from ourchat.domain.rate_limits import RateLimits
 from ourchat.domain.server_identity import ServerIdentity
 from ourchat.domain.tokens import TokenIssuer
 from ourchat.domain.verification import VerificationWaiters
@@ -38,3 +39,4 @@ class Deps:
     sends: SendBatcher
     active_accounts: ActiveAccounts = field(default_factory=ActiveAccounts)
     verifications: VerificationWaiters = field(default_factory=VerificationWaiters)
+    limits: RateLimits = field(default_factory=RateLimits)

@@ -9,6 +9,7 @@ REQUEST_INVALID_VALUE = "Request Invalid Value"
 CONFLICT = "Conflict"
 NOT_IMPLEMENTED = "Method not implemented!"
 SERVER_MAINTAINING = "Server Maintaining"
+TOO_MANY_REQUESTS = "Too Many Requests"
 
 # Token and account checks (interceptor)
 TOKEN_MISSING = "Token Missing"
@@ -44,6 +45,7 @@ MESSAGE_NOT_FOUND = "Message Not Found"
 STREAM_LAGGED = "Stream Fell Behind, Reconnect"
 DELIVERY_UNAVAILABLE = "Delivery Unavailable, Reconnect"
 SHUTTING_DOWN = "Server Shutting Down"
+TOO_MANY_STREAMS = "Too Many Streams, Reconnect"
 
 # Sessions
 SESSION_NOT_FOUND = "Session Not Found"
@@ -72,6 +74,8 @@ FILE_SIZE_ERROR = "File Size Error"
 FILE_HASH_ERROR = "File Hash Error"
 FILE_NOT_FOUND = "File Not Found"
 UPLOAD_SESSION_NOT_FOUND = "Upload Session Not Found"
+TOO_MANY_UPLOADS = "Too Many Uploads"
+UPLOAD_STALLED = "Upload Stalled"
 
 # E-mail verification (our own: upstream has no such refusals)
 EMAIL_NOT_CONFIGURED = "Email Not Configured"

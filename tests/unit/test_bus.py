@@ -26,15 +26,41 @@ async def test_events_reach_each_subscription_of_each_recipient_only() -> None:
     assert bus.fanout.open_count == 0
 
 
-async def test_a_subscription_that_falls_behind_is_closed() -> None:
+async def test_a_subscription_that_falls_behind_is_closed_at_once() -> None:
     bus = InProcessBus(queue_limit=3)
     async with bus.subscribe(1) as sub:
         for i in range(5):
             await bus.publish(_event(i, frozenset({1})))
-        assert [(await sub.get()).msg_id for _ in range(3)] == [0, 1, 2]
+        # The backlog is dropped (the events are stored; the client resumes from its last).
         with pytest.raises(SubscriptionClosed) as closed:
             await sub.get()
         assert closed.value.reason == details.STREAM_LAGGED
+        assert sub._queue.empty()
+
+
+async def test_a_users_stream_beyond_the_limit_closes_that_users_oldest() -> None:
+    bus = InProcessBus(streams_per_user=2)
+    async with (
+        bus.subscribe(1) as first,
+        bus.subscribe(2) as other_user,
+        bus.subscribe(1) as second,
+    ):
+        await bus.publish(_event(1, frozenset({1, 2})))
+        async with bus.subscribe(1) as third:
+            assert first.closed
+            assert not second.closed
+            assert not third.closed
+            with pytest.raises(SubscriptionClosed) as closed:
+                await first.get()
+            assert closed.value.reason == details.TOO_MANY_STREAMS
+            assert bus.fanout.open_count == 3
+            await bus.publish(_event(2, frozenset({1, 2})))
+            assert [(await second.get()).msg_id for _ in range(2)] == [1, 2]
+            assert [(await third.get()).msg_id] == [2]
+            assert [(await other_user.get()).msg_id for _ in range(2)] == [1, 2]
+        async with bus.subscribe(1) as fourth:  # room again: nobody else is closed
+            assert not second.closed
+            assert not fourth.closed
 
 
 async def test_closing_the_bus_ends_subscriptions() -> None:

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Protocol
 
+from ourchat import details
 from ourchat.delivery.events import Event
 
 
@@ -34,17 +35,27 @@ class Subscription:
         if self._closed_reason is not None:
             return
         if self._queue.qsize() >= self.limit:
-            from ourchat import details
-
             self.close(details.STREAM_LAGGED)
             return
         self._queue.put_nowait(event)
 
     def close(self, reason: str) -> None:
-        """End the subscription; :meth:`get` raises :class:`SubscriptionClosed` once drained."""
+        """End the subscription: :meth:`get` raises :class:`SubscriptionClosed` next.
+
+        Events still queued are dropped (they are stored; the client resumes from the last
+        event it received), so a stream stops at once, and a stream whose client reads
+        nothing holds no backlog once closed.
+        """
         if self._closed_reason is None:
             self._closed_reason = reason
+            while not self._queue.empty():
+                self._queue.get_nowait()
             self._queue.put_nowait(None)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the subscription was closed."""
+        return self._closed_reason is not None
 
     async def get(self) -> Event:
         """The next event.
@@ -87,11 +98,18 @@ UNKNOWN_NEWEST = 2**63 - 1
 
 
 class LocalFanout:
-    """Subscriptions held by this process, and delivery of an event to the right ones."""
+    """Subscriptions held by this process, and delivery of an event to the right ones.
 
-    def __init__(self, queue_limit: int) -> None:
+    A user holds at most ``streams_per_user`` subscriptions in this process (0: no limit):
+    opening one more closes that user's oldest with "Too Many Streams, Reconnect", so a
+    person's new device always gets in, whatever dead connections are still counted.
+    """
+
+    def __init__(self, queue_limit: int, streams_per_user: int = 0) -> None:
         self.queue_limit = queue_limit
-        self._by_user: dict[int, set[Subscription]] = {}
+        self.streams_per_user = streams_per_user
+        # Per user, in the order they were opened (dict keys keep insertion order).
+        self._by_user: dict[int, dict[Subscription, None]] = {}
         self.delivered = 0
         # Time of the newest event that reached this process (or that was committed before it
         # started). A stream resuming at or after it has nothing stored to replay: anything
@@ -108,7 +126,7 @@ class LocalFanout:
         if event.time_us > self.newest_time_us:
             self.newest_time_us = event.time_us
         if event.recipients is None:
-            targets: list[set[Subscription]] = list(self._by_user.values())
+            targets: list[dict[Subscription, None]] = list(self._by_user.values())
         else:
             by_user = self._by_user
             targets = [by_user[uid] for uid in event.recipients if uid in by_user]
@@ -137,12 +155,18 @@ class LocalFanout:
     async def subscription(self, user_id: int) -> AsyncIterator[Subscription]:
         """Register a subscription for the duration of the context."""
         sub = Subscription(user_id, self.queue_limit)
-        self._by_user.setdefault(user_id, set()).add(sub)
+        subs = self._by_user.setdefault(user_id, {})
+        limit = self.streams_per_user
+        while limit and len(subs) >= limit:
+            oldest = next(iter(subs))
+            del subs[oldest]
+            oldest.close(details.TOO_MANY_STREAMS)
+        subs[sub] = None
         try:
             yield sub
         finally:
             remaining = self._by_user.get(user_id)
             if remaining is not None:
-                remaining.discard(sub)
+                remaining.pop(sub, None)
                 if not remaining:
                     del self._by_user[user_id]

@@ -12,8 +12,8 @@ from ourchat.delivery.events import Event
 class InProcessBus:
     """Delivers each published event straight to this process's subscriptions."""
 
-    def __init__(self, queue_limit: int = 10_000) -> None:
-        self.fanout = LocalFanout(queue_limit)
+    def __init__(self, queue_limit: int = 10_000, streams_per_user: int = 0) -> None:
+        self.fanout = LocalFanout(queue_limit, streams_per_user)
 
     async def start(self) -> None:
         """Nothing to connect to."""

@@ -149,6 +149,7 @@ class RedisBus:
         publish_timeout_seconds: the longest a PUBLISH may hold up the committed RPC.
         connect_timeout_seconds: how long :meth:`start` waits for the first subscription.
         max_reconnect_delay_seconds: the cap of the reconnect back-off.
+        streams_per_user: open streams of one user in this process (0: no limit).
     """
 
     def __init__(
@@ -163,8 +164,9 @@ class RedisBus:
         publish_timeout_seconds: float = 2.0,
         connect_timeout_seconds: float = 5.0,
         max_reconnect_delay_seconds: float = 5.0,
+        streams_per_user: int = 0,
     ) -> None:
-        self.fanout = LocalFanout(queue_limit)
+        self.fanout = LocalFanout(queue_limit, streams_per_user)
         self.channel = f"{channel_prefix}:events"
         self.connection_name = re.sub(
             r"\s", "_", f"ourchat-bus:{self.channel}:{os.getpid()}:{secrets.token_hex(3)}"

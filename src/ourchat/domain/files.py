@@ -73,12 +73,18 @@ def new_key(content_hash: bytes) -> str:
 
 
 async def check_header(
-    conn: AsyncConnection, settings: Settings, user_id: int, header: FileHeader
+    conn: AsyncConnection, settings: Settings, user_id: int, header: FileHeader, now_us: int
 ) -> None:
-    """Refuse an upload before any content arrives.
+    """Refuse an upload before any content arrives (inside the transaction that records it).
+
+    The quota holds the stored files and every live upload of the user, each counted at its
+    declared size from the moment it is declared. The user's row stays locked until the
+    transaction ends, so concurrent uploads of one user are judged one after the other.
 
     Raises:
-        ResourceExhausted: "Storage Full" when the file does not fit in the user's quota.
+        ResourceExhausted: "Storage Full" when the file does not fit in the user's quota
+            beside their files and their uploads in progress; "Too Many Uploads" when the
+            user already has ``max_concurrent_uploads`` uploads in progress.
         InvalidArgument: "File Hash Error" when the hash cannot be a SHA3-256 digest.
         NotFound: "Session Not Found" for an unknown ``session_id``.
         PermissionDenied: "User Not In Session" when the uploader is not a member of it.
@@ -86,8 +92,11 @@ async def check_header(
     limit = settings.user_files_limit
     if header.size > limit:
         raise ResourceExhausted(details.STORAGE_FULL)
-    used = await file_rows.resource_used(conn, user_id) or 0
-    if used + header.size > limit:
+    used = await file_rows.lock_user_quota(conn, user_id) or 0
+    count, in_flight = await file_rows.uploads_in_flight(conn, user_id, now_us)
+    if settings.max_concurrent_uploads and count >= settings.max_concurrent_uploads:
+        raise ResourceExhausted(details.TOO_MANY_UPLOADS)
+    if used + in_flight + header.size > limit:
         raise ResourceExhausted(details.STORAGE_FULL)
     if len(header.content_hash) != HASH_BYTES:
         raise InvalidArgument(details.FILE_HASH_ERROR)

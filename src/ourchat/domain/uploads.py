@@ -4,17 +4,20 @@ CompleteUpload / CancelUpload.
 Content is hashed (SHA3-256) while it is written to a temp file, so a file is never held in
 memory. A chunked upload is a row in ``uploads`` (its chunks' sizes in ``upload_chunks``, their
 bytes in the file store), so any process sharing the database and the store can continue it.
-Completing, cancelling, failing or expiring an upload removes its row and its chunks.
+Completing, cancelling, failing or expiring an upload removes its row and its chunks. A
+streamed Upload is a row too (without chunks) while it runs. Every live upload counts against
+its owner's quota at its declared size and among their ``max_concurrent_uploads``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
@@ -22,7 +25,7 @@ from ourchat.deps import Deps
 from ourchat.domain import files
 from ourchat.domain.files import FileHeader
 from ourchat.domain.server_identity import random_alnum
-from ourchat.errors import InvalidArgument, NotFound, PermissionDenied
+from ourchat.errors import DeadlineExceeded, InvalidArgument, NotFound, PermissionDenied
 from ourchat.files.store import TempFile
 from ourchat.storage import files as file_rows
 from ourchat.storage.uow import unit_of_work
@@ -66,25 +69,86 @@ class _Receiver:
             raise InvalidArgument(details.FILE_HASH_ERROR)
 
 
+async def _until_stalled(contents: AsyncIterable[bytes], seconds: float) -> AsyncIterator[bytes]:
+    """``contents``, ended with "Upload Stalled" when nothing arrives for ``seconds``."""
+    items = aiter(contents)
+    while True:
+        try:
+            async with asyncio.timeout(seconds):
+                data = await anext(items)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise DeadlineExceeded(details.UPLOAD_STALLED) from None
+        yield data
+
+
 async def receive(
     deps: Deps, user_id: int, header: FileHeader, contents: AsyncIterable[bytes]
 ) -> str:
     """Upload: store a file streamed after its header; returns its key.
 
+    From the header on, the upload is a row in ``uploads`` (without chunks), so its declared
+    size counts against the quota and it counts among the user's concurrent uploads; the row
+    lives ``2 x upload_stall_timeout_seconds`` and is renewed while content arrives, so the
+    janitor removes it if this process dies. Whatever the outcome, nothing is left behind.
+
     Raises:
-        ResourceExhausted: "Storage Full".
+        ResourceExhausted: "Storage Full", "Too Many Uploads".
+        DeadlineExceeded: "Upload Stalled" when no content arrives for
+            ``upload_stall_timeout_seconds``.
         InvalidArgument: "File Size Error", "File Hash Error" (or whatever ``contents``
             raises, e.g. "Incorrect Order Of Uploading").
         NotFound / PermissionDenied: the header names a session the uploader is not in.
     """
-    async with deps.db.read() as conn:
-        await files.check_header(conn, deps.settings, user_id, header)
-    async with deps.file_store.temp() as temp:
-        receiver = _Receiver(temp, header.size)
-        async for data in contents:
-            await receiver.add(data)
-        receiver.check(header.content_hash)
-        return await files.store_checked(deps, user_id, header, temp)
+    settings = deps.settings
+    stall = settings.upload_stall_timeout_seconds
+    hold_us = int(2 * stall * US_PER_SECOND)
+    upload_id = f"stream_{user_id}_{random_alnum(UPLOAD_ID_RANDOM_CHARS)}"
+    now = deps.clock.now_us()
+    async with unit_of_work(deps.db, deps.bus, now) as tx:
+        await files.check_header(tx.conn, settings, user_id, header, now)
+        await _insert(tx.conn, upload_id, user_id, header, now, now + hold_us)
+    renewed = now
+    stored = False
+    try:
+        async with deps.file_store.temp() as temp:
+            receiver = _Receiver(temp, header.size)
+            async for data in _until_stalled(contents, stall):
+                await receiver.add(data)
+                now = deps.clock.now_us()
+                if now - renewed > hold_us // 4:
+                    async with unit_of_work(deps.db, deps.bus, now) as tx:
+                        await file_rows.refresh_upload(tx.conn, upload_id, now, now + hold_us)
+                    renewed = now
+            receiver.check(header.content_hash)
+            key = await files.store_checked(deps, user_id, header, temp, upload_id=upload_id)
+            stored = True
+            return key
+    finally:
+        if not stored:
+            await _discard(deps, upload_id)
+
+
+async def _insert(
+    conn: AsyncConnection,
+    upload_id: str,
+    user_id: int,
+    header: FileHeader,
+    now_us: int,
+    expires_at: int,
+) -> None:
+    await file_rows.insert_upload(
+        conn,
+        upload_id=upload_id,
+        user_id=user_id,
+        session_id=header.session_id,
+        content_hash=header.content_hash,
+        size=header.size,
+        auto_clean=header.auto_clean,
+        created_at=now_us,
+        expires_at=expires_at,
+    )
 
 
 async def start(deps: Deps, user_id: int, header: FileHeader) -> StartedUpload:
@@ -93,17 +157,14 @@ async def start(deps: Deps, user_id: int, header: FileHeader) -> StartedUpload:
     upload_id = f"upload_{user_id}_{random_alnum(UPLOAD_ID_RANDOM_CHARS)}"
     now = deps.clock.now_us()
     async with unit_of_work(deps.db, deps.bus, now) as tx:
-        await files.check_header(tx.conn, settings, user_id, header)
-        await file_rows.insert_upload(
+        await files.check_header(tx.conn, settings, user_id, header, now)
+        await _insert(
             tx.conn,
-            upload_id=upload_id,
-            user_id=user_id,
-            session_id=header.session_id,
-            content_hash=header.content_hash,
-            size=header.size,
-            auto_clean=header.auto_clean,
-            created_at=now,
-            expires_at=now + settings.upload_timeout_seconds * US_PER_SECOND,
+            upload_id,
+            user_id,
+            header,
+            now,
+            now + settings.upload_timeout_seconds * US_PER_SECOND,
         )
     return StartedUpload(upload_id, settings.upload_chunk_size, settings.upload_timeout_seconds)
 

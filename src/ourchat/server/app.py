@@ -17,6 +17,7 @@ from ourchat.deps import Deps
 from ourchat.domain import files as file_rules
 from ourchat.domain import server_identity
 from ourchat.domain.passwords import Passwords
+from ourchat.domain.rate_limits import RateLimits
 from ourchat.domain.send_batcher import SendBatcher
 from ourchat.domain.tokens import TokenIssuer
 from ourchat.files.janitor import PeriodicJob
@@ -80,8 +81,9 @@ def make_bus(settings: Settings) -> Bus:
             channel_prefix=settings.redis_channel_prefix,
             on_event=metrics.observe_bus_event,
             on_connection=metrics.observe_bus_connection,
+            streams_per_user=settings.max_streams_per_user,
         )
-    return InProcessBus(settings.stream_queue_limit)
+    return InProcessBus(settings.stream_queue_limit, settings.max_streams_per_user)
 
 
 async def prepare_database(settings: Settings) -> Database:
@@ -143,6 +145,7 @@ class OurChatServer:
             ids=SnowflakeGenerator(self.clock, settings.machine_id),
             file_store=file_store,
             sends=SendBatcher(),
+            limits=RateLimits.from_settings(settings),
         )
         self.deps = deps
         await file_rules.clean_up(deps, at_start=True)

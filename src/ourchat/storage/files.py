@@ -241,6 +241,31 @@ async def expired_uploads(conn: AsyncConnection, now_us: int, limit: int) -> lis
     return [str(r[0]) for r in rows]
 
 
+async def lock_user_quota(conn: AsyncConnection, user_id: int) -> int | None:
+    """``resource_used`` of ``user_id``, with the user's row locked until the transaction ends.
+
+    PostgreSQL locks the row (``FOR UPDATE``), so concurrent reservations of one user take turns;
+    SQLite has one writer at a time anyway. None if there is no such user.
+    """
+    stmt = select(users.c.resource_used).where(users.c.id == user_id)
+    if conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    value = (await conn.execute(stmt)).scalar_one_or_none()
+    return int(value) if value is not None else None
+
+
+async def uploads_in_flight(conn: AsyncConnection, user_id: int, now_us: int) -> tuple[int, int]:
+    """How many live uploads ``user_id`` has and the bytes they declared."""
+    row = (
+        await conn.execute(
+            select(func.count(), func.coalesce(func.sum(uploads.c.size), 0)).where(
+                uploads.c.user_id == user_id, uploads.c.expires_at > now_us
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
 async def existing_upload_ids(conn: AsyncConnection, upload_ids: list[str]) -> set[str]:
     """The subset of ``upload_ids`` that have an upload row."""
     if not upload_ids:

@@ -276,6 +276,8 @@ uploads = Table(
     Column("expires_at", BigInteger, nullable=False),
     # Set by CompleteUpload while it assembles the chunks: no other call may touch them.
     Column("completing", Boolean, nullable=False, default=False),
+    # The live uploads of a user count against their quota (domain.uploads).
+    Index("ix_uploads_user_expiry", "user_id", "expires_at"),
 )
 
 upload_chunks = Table(

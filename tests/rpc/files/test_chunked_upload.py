@@ -260,14 +260,16 @@ async def test_start_refuses_what_cannot_fit(server: OurChatServer, new_user: Ne
 async def test_quota_is_checked_again_at_completion(
     server: OurChatServer, new_user: NewUser
 ) -> None:
-    deps_of(server).settings.user_files_limit = 1000
+    settings = deps_of(server).settings
+    settings.user_files_limit = 1000
     alice = await new_user("alice")
     big = random_bytes(600)
     first = await start(alice.client, big)
-    second = await start(alice.client, big)
-    for upload_id in (first, second):
-        await chunk(alice.client, upload_id, 0, big)
+    second = await start(alice.client, big[:300])
+    for upload_id, data in ((first, big), (second, big[:300])):
+        await chunk(alice.client, upload_id, 0, data)
     key = await complete(alice.client, first)
+    settings.user_files_limit = 800  # the operator lowered the quota meanwhile
     await expect_error(
         complete(alice.client, second),
         grpc.StatusCode.RESOURCE_EXHAUSTED,

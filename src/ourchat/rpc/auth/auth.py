@@ -6,6 +6,7 @@ from typing import Any
 
 from ourchat import details
 from ourchat._pb.service.auth.authorize.v1.authorize_pb2 import AuthRequest, AuthResponse
+from ourchat.caller import client_address
 from ourchat.deps import Deps
 from ourchat.domain import accounts
 from ourchat.errors import InvalidArgument
@@ -13,6 +14,7 @@ from ourchat.errors import InvalidArgument
 
 async def handle(deps: Deps, request: AuthRequest, context: Any) -> AuthResponse:
     """Check the password of the account named by ``email`` or ``ocid``."""
+    deps.limits.check_auth_call(client_address())
     which = request.WhichOneof("account")
     if which is None:
         raise InvalidArgument(details.MISSING_AUTH_TYPE)

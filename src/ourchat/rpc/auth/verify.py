@@ -10,6 +10,7 @@ from ourchat._pb.service.auth.email_verify.v1.email_verify_pb2 import (
     VerifyRequest,
     VerifyResponse,
 )
+from ourchat.caller import client_address
 from ourchat.deps import Deps
 from ourchat.domain import validation, verification
 from ourchat.errors import InvalidArgument
@@ -24,6 +25,7 @@ async def handle(deps: Deps, request: VerifyRequest, context: Any) -> AsyncItera
         Unavailable: "Email Could Not Be Sent".
         DeadlineExceeded: "Verification Failed" when the link expires unused.
     """
+    deps.limits.check_auth_call(client_address())
     if not validation.is_valid_email(request.email):
         raise InvalidArgument(details.EMAIL_INVALID)
     link = await verification.send_link(deps, request.email)

@@ -18,6 +18,8 @@ from ourchat.rpc.convert import timestamp
 
 async def handle(deps: Deps, request: SendMsgRequest, context: Any) -> SendMsgResponse:
     """Check the message's size, then store and deliver it."""
+    sender_id = current_user_id()
+    deps.limits.check_send(sender_id)
     limits = deps.settings
     if len(request.markdown_text.encode()) > limits.max_message_bytes:
         raise InvalidArgument(details.REQUEST_INVALID_VALUE)
@@ -25,7 +27,7 @@ async def handle(deps: Deps, request: SendMsgRequest, context: Any) -> SendMsgRe
         raise InvalidArgument(details.REQUEST_INVALID_VALUE)
     stored = await messages.send_message(
         deps,
-        sender_id=current_user_id(),
+        sender_id=sender_id,
         session_id=request.session_id,
         markdown_text=request.markdown_text,
         involved_files=list(request.involved_files),
