@@ -21,6 +21,15 @@ from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work
 
 PASSWORD = "correct horse battery staple"
+#: The signature of a PNG file: enough for a file to count as an image (avatars).
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png(tag: bytes = b"") -> bytes:
+    """Content that starts like a PNG image (distinct per ``tag``)."""
+    return PNG_SIGNATURE + b"\x00\x00\x00\x0dIHDR" + tag
+
+
 _counter = itertools.count(1)
 
 

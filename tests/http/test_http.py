@@ -5,19 +5,23 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import grpc
 import httpx
 import pytest
 
+from ourchat import details
 from ourchat._pb.service.ourchat.delete.v1.delete_pb2 import DeleteFileRequest
 from ourchat._pb.service.ourchat.set_account_info.v1.set_account_info_pb2 import (
     SetSelfInfoRequest,
 )
 from ourchat.clock import ManualClock
 from ourchat.config import Settings
-from ourchat.http.images import default_avatar_png, sniff_image_type
+from ourchat.domain.avatars import image_type
+from ourchat.http.images import default_avatar_png
 from ourchat.server.app import OurChatServer
-from tests.helpers import User
-from tests.rpc.files.support import upload
+from ourchat.storage import users
+from tests.helpers import User, expect_error
+from tests.rpc.files.support import make_session, upload
 
 NewUser = Callable[..., Awaitable[User]]
 
@@ -91,16 +95,54 @@ async def test_avatar_bytes_with_their_content_type(
     assert (response.status_code, response.content) == (200, default_avatar_png())
 
 
-def test_content_types_come_from_magic_bytes() -> None:
-    assert sniff_image_type(default_avatar_png()) == "image/png"
-    assert sniff_image_type(JPEG) == "image/jpeg"
-    assert sniff_image_type(b"GIF89a....") == "image/gif"
-    assert sniff_image_type(WEBP) == "image/webp"
-    assert sniff_image_type(b"\x00\x00\x00\x1cftypavif....") == "image/avif"
-    assert sniff_image_type(b"<svg xmlns='http://www.w3.org/2000/svg'/>") == (
-        "application/octet-stream"
+def test_avatar_types_come_from_magic_bytes() -> None:
+    assert image_type(default_avatar_png()) == "image/png"
+    assert image_type(JPEG) == "image/jpeg"
+    assert image_type(b"GIF89a....") == "image/gif"
+    assert image_type(b"GIF87a....") == "image/gif"
+    assert image_type(WEBP) == "image/webp"
+    for other in (
+        b"\x00\x00\x00\x1cftypavif....",
+        b"BM....",
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        b"%PDF-1.7",
+        b"",
+    ):
+        assert image_type(other) is None
+
+
+async def test_an_avatar_never_publishes_a_file_its_user_does_not_own(
+    server: OurChatServer, http: httpx.AsyncClient, new_user: NewUser
+) -> None:
+    """Before: member B set A's session file as B's avatar, and anyone could download it,
+    also after B was kicked."""
+    alice, bob = await new_user("alice"), await new_user("bob")
+    deps = server.deps
+    assert deps is not None
+    session_id = await make_session(server, alice.id, [bob.id])
+    alices = await upload(alice.client, JPEG, session_id=session_id)
+    await expect_error(
+        set_avatar(bob, alices), grpc.StatusCode.PERMISSION_DENIED, details.PERMISSION_DENIED
     )
-    assert sniff_image_type(b"") == "application/octet-stream"
+    # Keys stored before these rules (or written by hand) are not served either.
+    async with deps.db.write() as conn:
+        await users.set_fields(conn, bob.id, avatar_key=alices)
+    response = await http.get("/v1/avatar", params={"user_id": bob.id})
+    assert (response.status_code, response.content) == (200, default_avatar_png())
+    assert response.headers["content-type"] == "image/png"
+    # Nor a file of one's own that is no image.
+    text = await upload(bob.client, b"<html><script>alert(1)</script></html>")
+    await expect_error(
+        set_avatar(bob, text), grpc.StatusCode.INVALID_ARGUMENT, details.REQUEST_INVALID_VALUE
+    )
+    async with deps.db.write() as conn:
+        await users.set_fields(conn, bob.id, avatar_key=text)
+    response = await http.get("/v1/avatar", params={"user_id": bob.id})
+    assert (response.status_code, response.content) == (200, default_avatar_png())
+    # Alice's own image is hers to show.
+    await set_avatar(alice, alices)
+    response = await http.get("/v1/avatar", params={"user_id": alice.id})
+    assert (response.headers["content-type"], response.content) == ("image/jpeg", JPEG)
 
 
 async def test_metrics_count_rpcs(

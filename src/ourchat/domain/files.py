@@ -26,7 +26,6 @@ from ourchat.errors import InvalidArgument, NotFound, PermissionDenied, Resource
 from ourchat.files.store import FileStore, TempFile
 from ourchat.storage import files as file_rows
 from ourchat.storage import sessions as session_rows
-from ourchat.storage import users as user_rows
 from ourchat.storage.uow import Tx, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -44,13 +43,6 @@ class FileHeader:
     size: int
     auto_clean: bool
     session_id: int | None
-
-
-@dataclass(frozen=True)
-class Avatar:
-    """A user's avatar: the key of a stored file, or None for the default picture."""
-
-    key: str | None
 
 
 @dataclass(frozen=True)
@@ -195,22 +187,6 @@ async def open_for_download(deps: Deps, key: str, user_id: int) -> AsyncGenerato
         if not await is_readable(conn, key, user_id):
             raise PermissionDenied(details.PERMISSION_DENIED)
     return deps.file_store.read(key, deps.settings.download_chunk_size)
-
-
-async def avatar_of(deps: Deps, user_id: int) -> Avatar | None:
-    """The avatar to show for ``user_id``; None if there is no such user.
-
-    An avatar key that names no stored file (never uploaded, deleted or expired) gives the
-    default picture.
-    """
-    async with deps.db.read() as conn:
-        user = await user_rows.get(conn, user_id)
-        if user is None:
-            return None
-        key = user["avatar_key"]
-        if not key or await file_rows.get(conn, key) is None:
-            return Avatar(None)
-    return Avatar(str(key))
 
 
 # Removing ----------------------------------------------------------------------------------

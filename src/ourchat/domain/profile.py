@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
 from ourchat.deps import Deps
-from ourchat.domain import validation
-from ourchat.domain.files import require_readable
+from ourchat.domain import avatars, validation
 from ourchat.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from ourchat.files.store import FileStore
 from ourchat.storage import sessions as session_store
 from ourchat.storage import users
 from ourchat.storage.uow import unit_of_work
@@ -133,19 +133,21 @@ class ProfileChange:
     ocid: str | None = None
 
 
-async def check_avatar_key(conn: AsyncConnection, user_id: int, key: str) -> None:
+async def check_avatar_key(conn: AsyncConnection, store: FileStore, user_id: int, key: str) -> None:
     """The one place that decides whether ``user_id`` may use ``key`` as their avatar.
 
     Called by :func:`set_self_info` for every non-empty key, inside its transaction and before
-    anything is written: the key must fit the column and name a file ``user_id`` may read.
+    anything is written: the key must fit the column and name an image file ``user_id`` owns
+    (:func:`ourchat.domain.avatars.check_user_avatar`).
 
     Raises:
-        InvalidArgument: "Request Invalid Value" for a key longer than 128 characters.
-        PermissionDenied: "Permission Denied" for a key naming no file ``user_id`` may read.
+        InvalidArgument: "Request Invalid Value" for a key longer than 128 characters, or a
+            file that is not a PNG, JPEG, GIF or WebP image.
+        PermissionDenied: "Permission Denied" for a key naming no file ``user_id`` owns.
     """
     if len(key) > MAX_AVATAR_KEY_CHARS:
         raise InvalidArgument(details.REQUEST_INVALID_VALUE)
-    await require_readable(conn, [key], user_id)
+    await avatars.check_user_avatar(conn, store, user_id, key)
 
 
 async def set_self_info(deps: Deps, user_id: int, change: ProfileChange) -> None:
@@ -176,7 +178,7 @@ async def set_self_info(deps: Deps, user_id: int, change: ProfileChange) -> None
             if user is None:
                 raise NotFound(details.USER_NOT_FOUND)
             if change.avatar_key:
-                await check_avatar_key(tx.conn, user_id, change.avatar_key)
+                await check_avatar_key(tx.conn, deps.file_store, user_id, change.avatar_key)
             if change.ocid is not None and change.ocid != user["ocid"]:
                 other = await users.find_by(tx.conn, ocid=change.ocid)
                 if other is not None:

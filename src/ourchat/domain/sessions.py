@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat import details
 from ourchat.deps import Deps
-from ourchat.domain import invitations, membership
-from ourchat.domain.files import require_readable
+from ourchat.domain import avatars, invitations, membership
 from ourchat.domain.permissions import member_permissions, require_member
 from ourchat.errors import InvalidArgument, NotFound, PermissionDenied
+from ourchat.files.store import FileStore
 from ourchat.ids import Permission, PredefinedRole
 from ourchat.storage import friends as friend_store
 from ourchat.storage import sessions as session_store
@@ -43,21 +43,32 @@ class Created:
     failed: list[tuple[int, FailedReason]]
 
 
-async def check_avatar_key(conn: AsyncConnection, user_id: int, avatar_key: str) -> str | None:
+async def check_avatar_key(
+    conn: AsyncConnection,
+    store: FileStore,
+    user_id: int,
+    session_id: int | None,
+    avatar_key: str,
+) -> str | None:
     """The one place a session avatar key is accepted (NewSession and SetSessionInfo).
+
+    The key must name an image the setter owns or one uploaded to this session that the setter
+    may read (:func:`ourchat.domain.avatars.check_session_avatar`; ``session_id`` is None for a
+    session being created).
 
     Returns:
         The key to store; None for an empty key (no avatar).
 
     Raises:
-        InvalidArgument: "Request Invalid Value" for a key longer than any file key.
-        PermissionDenied: "Permission Denied" for a key naming no file ``user_id`` may read.
+        InvalidArgument: "Request Invalid Value" for a key longer than any file key, or a file
+            that is not a PNG, JPEG, GIF or WebP image.
+        PermissionDenied: "Permission Denied" for any other file.
     """
     if not avatar_key:
         return None
     if len(avatar_key) > AVATAR_KEY_MAX_CHARS:
         raise InvalidArgument(details.REQUEST_INVALID_VALUE)
-    await require_readable(conn, [avatar_key], user_id)
+    await avatars.check_session_avatar(conn, store, user_id, session_id, avatar_key)
     return avatar_key
 
 
@@ -79,7 +90,9 @@ async def new_session(
     """
     failed: list[tuple[int, FailedReason]] = []
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
-        stored_avatar = await check_avatar_key(tx.conn, creator_id, avatar_key)
+        stored_avatar = await check_avatar_key(
+            tx.conn, deps.file_store, creator_id, None, avatar_key
+        )
         session_id = deps.ids.next_id()
         await session_store.create(
             tx.conn,
@@ -188,7 +201,9 @@ async def set_session_info(
         if description is not None:
             values["description"] = description
         if avatar_key is not None:
-            values["avatar_key"] = await check_avatar_key(tx.conn, caller_id, avatar_key)
+            values["avatar_key"] = await check_avatar_key(
+                tx.conn, deps.file_store, caller_id, session_id, avatar_key
+            )
         if values:
             await session_store.set_fields(tx.conn, session_id, updated_time=tx.now_us, **values)
 

@@ -1,8 +1,9 @@
 """The plain HTTP side of a server process (Starlette on uvicorn, in the gRPC server's loop).
 
-Routes: ``GET /v1/status`` (empty 200), ``GET /v1/avatar?user_id=N`` (the user's avatar, or
-the default picture), ``GET /v1/verify/confirm?token=T`` (a link mailed by Verify) and
-``GET /metrics`` (Prometheus). Add a route by appending it to the list in :func:`routes`.
+Routes: ``GET /v1/status`` (empty 200), ``GET /v1/avatar?user_id=N`` (the user's avatar: an
+image the user owns, typed from its content, else the default picture),
+``GET /v1/verify/confirm?token=T`` (a link mailed by Verify) and ``GET /metrics`` (Prometheus).
+Add a route by appending it to the list in :func:`routes`.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from starlette.types import Receive, Scope, Send
 
 from ourchat import metrics
 from ourchat.deps import Deps
-from ourchat.domain import files, verification
-from ourchat.http.images import default_avatar_png, sniff_image_type
+from ourchat.domain import avatars, verification
+from ourchat.http.images import default_avatar_png
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +52,15 @@ async def status(request: Request) -> Response:
 
 def _avatar_endpoint(deps: Deps) -> Any:
     async def avatar(request: Request) -> Response:
-        """``GET /v1/avatar?user_id=N``: the avatar's bytes, typed from their magic bytes."""
+        """``GET /v1/avatar?user_id=N``: the user's own image avatar (type from its content).
+
+        The default picture when there is none, or the key names no image the user owns.
+        """
         try:
             user_id = int(request.query_params.get("user_id", ""))
         except ValueError:
             return PlainTextResponse(INVALID_USER_ID, status_code=400)
-        found = await files.avatar_of(deps, user_id)
+        found = await avatars.avatar_of(deps, user_id)
         if found is None:
             return PlainTextResponse(USER_ID_NOT_FOUND, status_code=404)
         headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
@@ -76,8 +80,7 @@ def _avatar_endpoint(deps: Deps) -> Any:
             finally:
                 await blocks.aclose()
 
-        media_type = sniff_image_type(first)
-        return StreamingResponse(body(), media_type=media_type, headers=headers)
+        return StreamingResponse(body(), media_type=found.content_type, headers=headers)
 
     return avatar
 

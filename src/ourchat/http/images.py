@@ -1,4 +1,4 @@
-"""Image helpers for the HTTP side: content types from magic bytes and the default avatar."""
+"""The default avatar picture of the HTTP side (image types are judged in domain.avatars)."""
 
 from __future__ import annotations
 
@@ -6,35 +6,9 @@ import functools
 import struct
 import zlib
 
-OCTET_STREAM = "application/octet-stream"
-
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-    (b"\x00\x00\x01\x00", "image/x-icon"),
-)
-
 _AVATAR_SIDE = 128
 _BACKGROUND = (0xD9, 0xDE, 0xE4)
 _FIGURE = (0x8A, 0x96, 0xA3)
-
-
-def sniff_image_type(head: bytes) -> str:
-    """The image content type announced by the first bytes of a file, else octet-stream.
-
-    Only raster formats are recognised; anything else (SVG included) is served as opaque bytes.
-    """
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
-        return "image/avif"
-    return OCTET_STREAM
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:

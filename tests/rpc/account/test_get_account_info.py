@@ -9,7 +9,7 @@ from ourchat._pb.service.ourchat.unregister.v1.unregister_pb2 import UnregisterR
 from ourchat.clock import ManualClock
 from ourchat.server.app import OurChatServer
 from ourchat.storage.tables import contacts, friends
-from tests.helpers import expect_error, make_group
+from tests.helpers import expect_error, make_group, png
 from tests.rpc.account.common import (
     ALL_VALUES,
     OWNER_ONLY,
@@ -82,7 +82,7 @@ async def test_public_values_of_another_user(
 ) -> None:
     alice = await new_user("alice")
     bob = await new_user("bob")
-    avatar = await upload(bob.client, b"avatar of bob")
+    avatar = await upload(bob.client, png(b"avatar of bob"))
     await set_self_info(bob, avatar_key=avatar, user_defined_status="busy")
     info = await account_info(alice, PUBLIC, target=bob.id)
     row = await user_row(server, bob.id)

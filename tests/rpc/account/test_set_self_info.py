@@ -11,7 +11,7 @@ from ourchat._pb.service.basic.v1.basic_pb2 import GetIdRequest
 from ourchat.client import OurChatClient
 from ourchat.clock import US_PER_SECOND, ManualClock
 from ourchat.server.app import OurChatServer
-from tests.helpers import PASSWORD, Stream, User, expect_error
+from tests.helpers import PASSWORD, Stream, User, expect_error, png
 from tests.rpc.account.common import NewUser, Q, account_info, set_self_info
 from tests.rpc.auth.common import deps_of, user_row
 from tests.rpc.files.support import upload
@@ -40,7 +40,7 @@ async def test_changing_everything_at_once(
 ) -> None:
     ttl = deps_of(server).settings.user_defined_status_ttl_seconds
     alice = await new_user("alice")
-    avatar = await upload(alice.client, b"avatar")  # an avatar must be a file alice may read
+    avatar = await upload(alice.client, png(b"avatar"))  # an avatar must be a file alice may read
     clock.advance(10)
     await set_self_info(
         alice,
@@ -84,7 +84,7 @@ async def test_update_time_always_public_update_time_only_on_a_change(
     server: OurChatServer, new_user: NewUser, clock: ManualClock
 ) -> None:
     alice = await new_user("alice")
-    avatar = await upload(alice.client, b"avatar")
+    avatar = await upload(alice.client, png(b"avatar"))
     registered = clock.now_us()
     steps: list[dict[str, str]] = [
         {},
@@ -195,7 +195,7 @@ async def test_nothing_is_written_when_a_later_check_fails(
     alice = await new_user("alice")
     bob = await new_user("bob")
     before = await profile(server, alice)
-    avatar = await upload(alice.client, b"avatar")
+    avatar = await upload(alice.client, png(b"avatar"))
     good = {"user_name": "new", "user_defined_status": "new status", "avatar_key": avatar}
     await expect_error(
         set_self_info(alice, **good, ocid="x" * 51),
@@ -270,7 +270,7 @@ async def test_status_lives_for_the_configured_time(
 
 async def test_empty_status_and_avatar_clear_them(server: OurChatServer, new_user: NewUser) -> None:
     alice = await new_user("alice")
-    avatar = await upload(alice.client, b"avatar")
+    avatar = await upload(alice.client, png(b"avatar"))
     await set_self_info(alice, user_defined_status="here", avatar_key=avatar)
     await set_self_info(alice, user_defined_status="", avatar_key="")
     columns = await profile(server, alice)
@@ -283,7 +283,7 @@ async def test_empty_status_and_avatar_clear_them(server: OurChatServer, new_use
 
 async def test_absent_fields_stay_as_they_are(server: OurChatServer, new_user: NewUser) -> None:
     alice = await new_user("alice")
-    avatar = await upload(alice.client, b"avatar")
+    avatar = await upload(alice.client, png(b"avatar"))
     await set_self_info(alice, user_name="n", user_defined_status="s", avatar_key=avatar, ocid="o")
     before = await profile(server, alice)
     await set_self_info(alice, user_name="m")

@@ -1,5 +1,5 @@
 """Other calls that name files: SendMsg's involved_files, SetSelfInfo's and the sessions'
-avatar_key must name files the caller may read."""
+avatar_key must name files the caller may use (avatars: images they own, or of that session)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ourchat._pb.service.ourchat.set_account_info.v1.set_account_info_pb2 import
 )
 from ourchat.server.app import OurChatServer
 from ourchat.storage import sessions, users
-from tests.helpers import Stream, User, expect_error
+from tests.helpers import Stream, User, expect_error, png
 from tests.rpc.files.support import deps_of, make_session, remove_member, upload
 
 NewUser = Callable[..., Awaitable[User]]
@@ -67,18 +67,27 @@ async def test_send_msg_involves_only_readable_files(
     await carol.client.send_msg(session_id, "x", involved_files=[shared, carols])
 
 
-async def test_self_avatar_must_be_readable(server: OurChatServer, new_user: NewUser) -> None:
+async def test_self_avatar_must_be_an_image_the_caller_owns(
+    server: OurChatServer, new_user: NewUser
+) -> None:
     alice = await new_user("alice")
     bob = await new_user("bob")
     session_id = await make_session(server, alice.id, [bob.id])
-    bobs_private = await upload(bob.client, b"private")
-    shared = await upload(bob.client, b"shared", session_id=session_id)
-    own = await upload(alice.client, b"own")
-    for key in (bobs_private, "unknown"):
+    bobs_private = await upload(bob.client, png(b"private"))
+    # Readable by alice as a member, but bob's: it must not become alice's public avatar.
+    shared = await upload(bob.client, png(b"shared"), session_id=session_id)
+    own_text = await upload(alice.client, b"not a picture, say a contract")
+    own = await upload(alice.client, png(b"own"))
+    for key in (bobs_private, shared, "unknown"):
         await expect_error(
             alice.client.call("SetSelfInfo", SetSelfInfoRequest(avatar_key=key)), *DENIED
         )
-    for key in (own, shared, ""):
+    await expect_error(
+        alice.client.call("SetSelfInfo", SetSelfInfoRequest(avatar_key=own_text)),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        details.REQUEST_INVALID_VALUE,
+    )
+    for key in (own, ""):
         await alice.client.call("SetSelfInfo", SetSelfInfoRequest(avatar_key=key))
         async with deps_of(server).db.read() as conn:
             row = await users.get(conn, alice.id)
@@ -86,12 +95,16 @@ async def test_self_avatar_must_be_readable(server: OurChatServer, new_user: New
         assert row["avatar_key"] == (key or None)
 
 
-async def test_session_avatar_must_be_readable(server: OurChatServer, new_user: NewUser) -> None:
+async def test_session_avatar_must_be_an_image_of_the_setter_or_of_that_session(
+    server: OurChatServer, new_user: NewUser
+) -> None:
     alice = await new_user("alice")
     bob = await new_user("bob")
     session_id = await make_session(server, alice.id, [bob.id])
-    bobs_private = await upload(bob.client, b"private")
-    shared = await upload(bob.client, b"shared", session_id=session_id)
+    other_session = await make_session(server, alice.id, [bob.id])
+    bobs_private = await upload(bob.client, png(b"private"))
+    shared = await upload(bob.client, png(b"shared"), session_id=session_id)
+    shared_text = await upload(bob.client, b"minutes of the meeting", session_id=session_id)
     for key in (bobs_private, "unknown"):
         await expect_error(
             alice.client.call(
@@ -102,6 +115,23 @@ async def test_session_avatar_must_be_readable(server: OurChatServer, new_user: 
         await expect_error(
             alice.client.call("NewSession", NewSessionRequest(name="g", avatar_key=key)), *DENIED
         )
+    # An image of one session cannot be shown as the picture of another, nor of a new one.
+    await expect_error(
+        alice.client.call(
+            "SetSessionInfo", SetSessionInfoRequest(session_id=other_session, avatar_key=shared)
+        ),
+        *DENIED,
+    )
+    await expect_error(
+        alice.client.call("NewSession", NewSessionRequest(name="g", avatar_key=shared)), *DENIED
+    )
+    await expect_error(
+        alice.client.call(
+            "SetSessionInfo", SetSessionInfoRequest(session_id=session_id, avatar_key=shared_text)
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        details.REQUEST_INVALID_VALUE,
+    )
     await alice.client.call(
         "SetSessionInfo", SetSessionInfoRequest(session_id=session_id, avatar_key=shared)
     )

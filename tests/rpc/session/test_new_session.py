@@ -13,7 +13,7 @@ from ourchat.clock import ManualClock
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
 from ourchat.storage.tables import session_invitations, sessions
-from tests.helpers import Stream, expect_error
+from tests.helpers import Stream, expect_error, png
 from tests.rpc.files.support import upload
 from tests.rpc.session.flows import (
     DAY_US,
@@ -38,7 +38,7 @@ async def test_creator_owns_friends_join_others_are_invited_unknown_ids_fail(
 ) -> None:
     alice, friend, stranger = await new_user("alice"), await new_user("f"), await new_user("s")
     await befriend(alice, friend)
-    avatar = await upload(alice.client, b"avatar")  # an avatar must be a file alice may read
+    avatar = await upload(alice.client, png(b"avatar"))  # an avatar: an image alice owns
     response = await new_session(
         alice,
         [friend.id, stranger.id, UNKNOWN_USER, alice.id, friend.id, stranger.id],

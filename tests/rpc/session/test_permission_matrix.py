@@ -66,7 +66,7 @@ from ourchat.storage import roles as role_store
 from ourchat.storage import sessions as session_store
 from ourchat.storage.tables import bans, join_requests, mutes, session_invitations
 from ourchat.storage.uow import unit_of_work
-from tests.helpers import User
+from tests.helpers import User, png
 
 NewUser = Callable[..., Awaitable[User]]
 Outcome = str | tuple[grpc.StatusCode, str]
@@ -340,7 +340,12 @@ AVATAR_KEY = "avatarkey"
 
 
 async def session_avatar_file(world: World, caller: str) -> None:
-    """A file shared with this caller's session, so its members may make it the avatar."""
+    """An image shared with this caller's session, so its members may make it the avatar."""
+    store = world.deps.file_store
+    await store.delete(AVATAR_KEY)
+    async with store.temp() as temp:
+        await temp.write(png())
+        await store.publish(temp, AVATAR_KEY)
     async with world.deps.db.write() as conn:
         await file_rows.delete_file(conn, AVATAR_KEY)
         await file_rows.insert_file(

@@ -9,7 +9,7 @@ from ourchat.clock import ManualClock
 from ourchat.ids import Permission, PredefinedRole
 from ourchat.server.app import OurChatServer
 from ourchat.storage.tables import sessions
-from tests.helpers import expect_error, make_group
+from tests.helpers import expect_error, make_group, png
 from tests.rpc.files.support import upload
 from tests.rpc.session.flows import (
     NewUser,
@@ -138,7 +138,7 @@ async def test_owner_sets_every_field_and_the_update_time(
 ) -> None:
     alice = await new_user("alice")
     session_id = (await new_session(alice, name="old")).session_id
-    pic = await upload(alice.client, b"pic")  # an avatar must be a file alice may read
+    pic = await upload(alice.client, png(b"pic"))  # an avatar: an image alice owns
     clock.advance(5)
     await set_info(alice, session_id, name="new", description="about us", avatar_key=pic)
     got = await info(
@@ -172,7 +172,7 @@ async def test_admin_may_edit_but_plain_members_and_outsiders_may_not(
     session_id = await make_group(
         server.deps, alice, admin, member, roles=(PredefinedRole.OWNER, PredefinedRole.ADMIN)
     )
-    picture = await upload(admin.client, b"a")
+    picture = await upload(admin.client, png(b"a"))
     await set_info(admin, session_id, name="by admin", description="d", avatar_key=picture)
     for user in (member, outsider):
         await expect_error(
