@@ -31,6 +31,8 @@ class Mode:
     idle_users: int = 100
     auth_burst: int = 8
     health_rate: float = 50.0
+    abuse_streams: int = 2000
+    abuse_uploads: int = 10
     max_count: int = 200_000
 
 

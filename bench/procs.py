@@ -59,11 +59,16 @@ def ourchat_env(
     database_url: str | None = None,
     redis_url: str | None = None,
     extra: Mapping[str, str] | None = None,
+    limits_off: bool = True,
 ) -> dict[str, str]:
-    """The environment of a benchmarked ``ourchat serve``: this one, minus other OURCHAT_*."""
+    """The environment of a benchmarked ``ourchat serve``: this one, minus other OURCHAT_*.
+
+    ``limits_off`` turns ourchat's per-user and per-address limits off (:data:`NO_LIMITS`).
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("OURCHAT_")}
     env.update(OURCHAT_HOST=HOST, OURCHAT_HTTP_PORT=str(http_port), OURCHAT_LOG_LEVEL="WARNING")
-    env.update(NO_LIMITS)
+    if limits_off:
+        env.update(NO_LIMITS)
     if cheap_argon2:
         env.update(CHEAP_ARGON2)
     if database_url:
@@ -181,6 +186,7 @@ def ourchat_server(
     redis_url: str | None = None,
     workers: int = 1,
     extra_env: Mapping[str, str] | None = None,
+    limits_off: bool = True,
 ) -> ServerProcess:
     """``ourchat serve`` on free ports with its data in ``data_dir``."""
     port = free_port()
@@ -190,6 +196,7 @@ def ourchat_server(
         database_url=database_url,
         redis_url=redis_url,
         extra=extra_env,
+        limits_off=limits_off,
     )
     args = [
         sys.executable,
@@ -230,6 +237,7 @@ async def start_ourchat(
     redis_url: str | None = None,
     workers: int = 1,
     extra_env: Mapping[str, str] | None = None,
+    limits_off: bool = True,
 ) -> ServerProcess:
     """Start ``ourchat serve`` (see :func:`ourchat_server`) and wait until it answers."""
     from bench.driver import PING_METHOD
@@ -243,6 +251,7 @@ async def start_ourchat(
         redis_url=redis_url,
         workers=workers,
         extra_env=extra_env,
+        limits_off=limits_off,
     )
     server.start()
     try:

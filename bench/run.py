@@ -21,7 +21,7 @@ from pathlib import Path
 
 import grpc
 
-from bench import driver, figures, health, holders, idle, procs, profile, replay, targets
+from bench import abuse, driver, figures, health, holders, idle, procs, profile, replay, targets
 from bench.figures import World
 from bench.loops import describe
 from bench.modes import Mode
@@ -31,7 +31,7 @@ from bench.results import Figure, RunResult
 Say = Callable[[str], None]
 KIB = 1024
 #: The parts of a run that ``--only`` can pick.
-FIGURE_NAMES = ("send", "fanout", "latency", "replay", "idle", "auth", "extended")
+FIGURE_NAMES = ("send", "fanout", "latency", "replay", "idle", "auth", "abuse", "extended")
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ def environment(mode: Mode) -> dict[str, object]:
             "Servers used for figures 1-5 hash passwords with cheap Argon2 settings "
             f"({', '.join(f'{k}={v}' for k, v in procs.CHEAP_ARGON2.items())}) so that "
             "registering the test users is quick; figure 6 "
-            "uses ourchat's default Argon2 cost. Every ourchat server runs with its per-user and "
+            "uses ourchat's default Argon2 cost. Every ourchat server but figure 8's runs with its "
+            "per-user and "
             f"per-address limits off ({', '.join(f'{k}={v}' for k, v in procs.NO_LIMITS.items())})"
             ": "
             "the benchmark sends from few accounts and one address, with up to 100 streams per "
@@ -306,6 +307,9 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
                 async with _step(result, "Auth burst", say):
                     figs = await health.auth_burst(root, log_dir, mode, health_server)
                     _add(result, figs, say)
+            if "abuse" in opts.only:
+                async with _step(result, "abuse", say):
+                    _add(result, await abuse.abuse(root, log_dir, mode), say)
             if mode.extended and "extended" in opts.only:
                 await _extended(result, bare_server.target, root, opts, say)
         finally:

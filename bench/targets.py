@@ -76,4 +76,13 @@ def evaluate(result: RunResult, mode: Mode) -> list[Target]:
     targets.append(
         below("auth_burst", ratio_of("auth_burst_p99"), 2.0, "Auth burst raises SendMsg p99 < 2x")
     )
+    for kind, name in (("send", "SendMsg"), ("ping", "Ping")):
+        targets.append(
+            at_most(
+                f"abuse_{kind}",
+                ratio_of(f"abuse_{kind}_p99"),
+                2.0,
+                f"One hostile account raises another's {name} p99 <= 2x",
+            )
+        )
     return targets

@@ -171,8 +171,7 @@ async def test_a_subscription_that_overflows_is_closed_as_lagging(
         for msg_id in range(1, 102):
             await bus.publish(event(msg_id, {1}))
         await wait_until(lambda: bus.received == 101)
-        got = [(await next_event(sub)).msg_id for _ in range(100)]
-        assert got == list(range(1, 101))
+        # The backlog is dropped with it: the stream ends at once and the client replays.
         assert await closed_reason(sub) == details.STREAM_LAGGED
 
 
