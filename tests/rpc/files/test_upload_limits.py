@@ -32,7 +32,7 @@ from tests.rpc.files.support import (
 from tests.rpc.files.test_chunked_upload import cancel, chunk, complete, start
 
 NewUser = Callable[..., Awaitable[User]]
-STALL_S = 0.5
+STALL_S = 1.0
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ async def test_a_streamed_upload_that_goes_on_in_time_is_stored(
     alice = await new_user("alice")
     data = random_bytes(600)
     held = HeldUpload(alice, data)
-    await asyncio.sleep(STALL_S / 2)
+    await asyncio.sleep(STALL_S / 5)
     held.go_on.set()
     response = await held.task
     assert response.key in stored_keys(server)
@@ -134,7 +134,9 @@ async def test_a_streamed_upload_that_goes_on_in_time_is_stored(
 async def test_a_user_has_at_most_max_concurrent_uploads(
     server: OurChatServer, new_user: NewUser
 ) -> None:
-    deps_of(server).settings.user_files_limit = 10**9
+    settings = deps_of(server).settings
+    settings.user_files_limit = 10**9
+    settings.upload_stall_timeout_seconds = 60.0  # not about stalling
     alice, bob = await new_user("alice"), await new_user("bob")
     data = random_bytes(10)
     ids = [await start(alice.client, data) for _ in range(3)]
