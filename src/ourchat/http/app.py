@@ -17,6 +17,7 @@ from typing import Any
 import uvicorn
 from prometheus_client import make_asgi_app
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -26,6 +27,7 @@ from ourchat import metrics
 from ourchat.deps import Deps
 from ourchat.domain import files, verification
 from ourchat.http.images import default_avatar_png, sniff_image_type
+from ourchat.http.maintenance import MaintenanceGate
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +113,7 @@ def routes(deps: Deps) -> list[BaseRoute]:
 
 def build_app(deps: Deps) -> Starlette:
     """The ASGI application of the HTTP port."""
-    return Starlette(routes=routes(deps))
+    return Starlette(routes=routes(deps), middleware=[Middleware(MaintenanceGate, deps=deps)])
 
 
 class _EmbeddedServer(uvicorn.Server):
