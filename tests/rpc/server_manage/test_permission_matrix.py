@@ -264,14 +264,10 @@ async def _sessions_check(w: World, response: Any) -> None:
 CASES = [
     Case("DeleteAccount", _delete_request, (P.BAN_USER,), _delete_check),
     Case("SetServerStatus", _status_request, (P.MODIFY_CONFIGURATION,), _status_check),
-    Case(
-        "PublishAnnouncement", _announce_request, (P.PUBLISH_ANNOUNCEMENT,), _announce_check
-    ),
+    Case("PublishAnnouncement", _announce_request, (P.PUBLISH_ANNOUNCEMENT,), _announce_check),
     Case("GetConfig", _get_config_request, (P.VIEW_CONFIGURATION,), _get_config_check),
     Case("SetConfig", _set_config_request, (P.MODIFY_CONFIGURATION,), _set_config_check),
-    Case(
-        "GetMonitoringMetrics", _monitoring_request, (P.VIEW_MONITORING,), _monitoring_check
-    ),
+    Case("GetMonitoringMetrics", _monitoring_request, (P.VIEW_MONITORING,), _monitoring_check),
     Case("GetHistoricalMetrics", _history_request, (P.VIEW_MONITORING,), _history_check),
     Case("ListUsers", _list_users_request, (P.VIEW_USERS,), _list_users_check),
     Case("BanUser", _ban_request, (P.BAN_USER,), _ban_check),
