@@ -138,7 +138,8 @@ async def _set_config_request(w: World) -> Message:
 
 
 async def _set_config_check(w: World, response: Any) -> None:
-    assert response.success and not response.requires_restart
+    assert response.success
+    assert not response.requires_restart
     assert w.server.deps is not None
     assert w.server.deps.settings.max_message_bytes == 100
 
