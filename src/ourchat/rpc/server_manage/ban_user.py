@@ -11,6 +11,9 @@ from ourchat.deps import Deps
 from ourchat.domain import server_bans, server_roles
 from ourchat.ids import ServerPermission
 from ourchat.rpc.convert import positive_duration_seconds
+from ourchat.rpc.server_manage import checks
+
+REASON_LIMIT = 1024
 
 
 async def handle(deps: Deps, request: pb.BanUserRequest, context: Any) -> pb.BanUserResponse:
@@ -26,7 +29,7 @@ async def handle(deps: Deps, request: pb.BanUserRequest, context: Any) -> pb.Ban
         deps,
         caller_id=caller,
         user_id=request.user_id,
-        reason=request.reason if request.HasField("reason") else None,
+        reason=(checks.text(request.reason, REASON_LIMIT) if request.HasField("reason") else None),
         duration_us=duration,
     )
     return pb.BanUserResponse()

@@ -13,7 +13,10 @@ from ourchat.domain import server_directory, server_roles
 from ourchat.errors import InvalidArgument
 from ourchat.ids import ServerPermission
 from ourchat.rpc.convert import timestamp, timestamp_us
+from ourchat.rpc.server_manage import checks
 from ourchat.storage.server_listing import SessionFilter
+
+FILTER_LIMIT = 400
 
 _KNOWN_VALUES = frozenset(info_pb.QueryValues.values()) - {info_pb.QUERY_VALUES_UNSPECIFIED}
 _PUBLIC_VALUES = _KNOWN_VALUES - {info_pb.QUERY_VALUES_MEMBERS, info_pb.QUERY_VALUES_ROLES}
@@ -32,17 +35,26 @@ def _filter(given: pb.SessionFilter) -> SessionFilter:
             private = False
         elif kind == pb.SESSION_TYPE_CHANNEL:
             none_match = True  # ourchat has no channels
+    owner = None
+    if given.HasField("owner_id"):
+        owner = checks.storable_id(given.owner_id)
+        if owner is None:
+            none_match = True  # no session can have such an owner
     return SessionFilter(
         private=private,
         none_match=none_match,
-        name=given.session_name if given.HasField("session_name") else None,
+        name=(
+            checks.text(given.session_name, FILTER_LIMIT)
+            if given.HasField("session_name")
+            else None
+        ),
         created_after=(
             timestamp_us(given.created_after) if given.HasField("created_after") else None
         ),
         created_before=(
             timestamp_us(given.created_before) if given.HasField("created_before") else None
         ),
-        owner_id=given.owner_id if given.HasField("owner_id") else None,
+        owner_id=owner,
         min_members=given.min_members if given.HasField("min_members") else None,
         max_members=given.max_members if given.HasField("max_members") else None,
     )

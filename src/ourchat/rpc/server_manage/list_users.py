@@ -10,7 +10,10 @@ from ourchat.deps import Deps
 from ourchat.domain import server_directory, server_roles
 from ourchat.ids import ServerPermission
 from ourchat.rpc.convert import timestamp, timestamp_us
+from ourchat.rpc.server_manage import checks
 from ourchat.storage.server_listing import UserFilter
+
+FILTER_LIMIT = 320
 
 
 async def handle(deps: Deps, request: pb.ListUsersRequest, context: Any) -> pb.ListUsersResponse:
@@ -19,8 +22,10 @@ async def handle(deps: Deps, request: pb.ListUsersRequest, context: Any) -> pb.L
     given = request.filter
     f = UserFilter(
         account_status=given.account_status if given.HasField("account_status") else None,
-        email=given.email if given.HasField("email") else None,
-        user_name=given.user_name if given.HasField("user_name") else None,
+        email=checks.text(given.email, FILTER_LIMIT) if given.HasField("email") else None,
+        user_name=(
+            checks.text(given.user_name, FILTER_LIMIT) if given.HasField("user_name") else None
+        ),
         registered_after=(
             timestamp_us(given.registered_after) if given.HasField("registered_after") else None
         ),

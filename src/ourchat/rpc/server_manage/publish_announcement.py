@@ -17,6 +17,7 @@ from ourchat.deps import Deps
 from ourchat.domain import announcements, server_roles
 from ourchat.ids import ServerPermission
 from ourchat.rpc.convert import timestamp
+from ourchat.rpc.server_manage import checks
 
 
 async def handle(
@@ -26,8 +27,12 @@ async def handle(
     caller = current_user_id()
     await server_roles.require(deps, caller, ServerPermission.PUBLISH_ANNOUNCEMENT)
     given = request.announcement
+    limit = deps.settings.max_message_bytes
     published = await announcements.publish(
-        deps, caller_id=caller, title=given.title, content=given.content
+        deps,
+        caller_id=caller,
+        title=checks.text(given.title, limit),
+        content=checks.text(given.content, limit),
     )
     return PublishAnnouncementResponse(
         announcement=AnnouncementResponse(

@@ -11,6 +11,9 @@ from ourchat.deps import Deps
 from ourchat.domain import maintenance, server_roles
 from ourchat.errors import InvalidArgument, PermissionDenied, Unavailable
 from ourchat.ids import ServerPermission
+from ourchat.rpc.server_manage import checks
+
+REASON_LIMIT = 1024
 
 
 async def handle(
@@ -35,6 +38,6 @@ async def handle(
             deps,
             caller_id=caller,
             maintaining=status == pb.SERVER_STATUS_MAINTAINING,
-            reason=request.reason,
+            reason=checks.text(request.reason, REASON_LIMIT),
         )
     return pb.SetServerStatusResponse()
