@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import grpc
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -81,10 +80,6 @@ async def test_odd_requests_are_answered_plainly(
             await admin.client.call(SM + method, request)
             outcomes.append((method, "OK"))
         except OurChatRpcError as exc:
-            assert exc.code not in (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN), (
-                method,
-                exc,
-            )
             outcomes.append((method, exc.code.name))
     assert outcomes == [
         ("DeleteAccount", "NOT_FOUND"),
