@@ -1,8 +1,13 @@
-"""Announcements: from the caller, to everyone (later accounts too), live and on replay alike."""
+"""Announcements: from the caller, to everyone (later accounts too), live and on replay alike;
+and what deleting an account does to its announcements and streams."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+
+import grpc
+
+from ourchat import details
 
 from ourchat.client import OurChatClient
 from ourchat.server.app import OurChatServer
@@ -73,3 +78,20 @@ async def test_announcements_outlive_their_deleted_publisher(
     shown = event.announcement_response  # type: ignore[attr-defined]
     assert (shown.announcement.title, shown.announcement.publisher_id) == ("Hi", 0)
     await stream.close()
+
+
+async def test_delete_account_ends_the_account_streams(
+    server: OurChatServer, new_user: NewUser
+) -> None:
+    assert server.deps is not None
+    admin, bob = await new_user("admin"), await new_user("bob")
+    await grant(server.deps, admin.id)
+    stream = Stream(bob.client)
+    await stream.settle(0.1)
+    await admin.client.delete_account(bob.id)
+    await stream.wait_for(1)
+    assert stream.error is not None
+    assert (stream.error.code, stream.error.detail) == (
+        grpc.StatusCode.UNAUTHENTICATED,
+        details.USER_NOT_FOUND,
+    )
