@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 import grpc
 
 from ourchat import details
-
 from ourchat.client import OurChatClient
 from ourchat.server.app import OurChatServer
 from tests.helpers import Stream, User, kinds, make_group, register_user
