@@ -1,4 +1,8 @@
-"""The maintenance gate of the plain HTTP routes: 503 for everything maintenance closes."""
+"""The maintenance gate of the plain HTTP routes: 503 for everything maintenance closes.
+
+gRPC-Web requests (``content-type: application/grpc...``) pass: the call pipeline answers them
+with ``grpc-status`` 14 "Server Maintaining", or serves the methods maintenance leaves open.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +22,10 @@ class MaintenanceGate:
         self.deps = deps
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and not maintenance.allows_http_path(
-            self.deps, scope.get("path", "")
+        if (
+            scope["type"] in ("http", "websocket")
+            and not _is_grpc(scope)
+            and not maintenance.allows_http_path(self.deps, scope.get("path", ""))
         ):
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1013})
@@ -30,3 +36,10 @@ class MaintenanceGate:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def _is_grpc(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return bool(value.startswith(b"application/grpc"))
+    return False

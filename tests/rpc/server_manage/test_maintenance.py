@@ -111,6 +111,12 @@ async def test_http_routes_answer_503_except_status(
         assert (await http.get("/v1/verify/confirm?token=x")).status_code == 503
         assert (await http.get("/v1/status")).status_code == 200
         assert (await http.get("/metrics")).status_code == 200
+        # gRPC-Web is left to the call pipeline, which answers with a gRPC status.
+        web = await http.post(
+            "/service.ourchat.v1.OurChatService/GetAccountInfo",
+            headers={"content-type": "application/grpc-web+proto"},
+        )
+        assert web.status_code != 503
         await admin.client.set_maintenance(False)
         assert (await http.get(f"/v1/avatar?user_id={admin.id}")).status_code == 200
 
