@@ -78,7 +78,8 @@ async def _reset_pg(url: str) -> None:
                     text(
                         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND "
                         "tablename NOT IN ('alembic_version', 'permissions', 'roles', "
-                        "'role_permissions', 'event_clock')"
+                        "'role_permissions', 'event_clock', 'server_permissions', "
+                        "'server_roles', 'server_role_permissions', 'server_state')"
                     )
                 )
             ]
@@ -98,6 +99,17 @@ async def _reset_pg(url: str) -> None:
                     )
             await conn.execute(text("SELECT setval(pg_get_serial_sequence('roles', 'id'), 3)"))
             await conn.execute(text("UPDATE event_clock SET last_id = 0, last_time = 0"))
+            # Server roles a test added go; the seeded administrator role and state stay.
+            await conn.execute(text("DELETE FROM server_roles WHERE id > 1"))
+            await conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('server_roles', 'id'), 1)")
+            )
+            await conn.execute(
+                text(
+                    "UPDATE server_state SET version = 0, maintenance = false, "
+                    "maintenance_reason = '', maintenance_since = NULL, config_version = 0"
+                )
+            )
     finally:
         await engine.dispose()
 

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(env_prefix="OURCHAT_", extra="forbid")
+
+    # Settings given by an environment variable or a flag (see :func:`load_settings`).
+    _pinned: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @property
+    def pinned(self) -> frozenset[str]:
+        """Settings set by an ``OURCHAT_*`` variable or a flag (stored changes do not win)."""
+        return self._pinned
+
+    @pinned.setter
+    def pinned(self, names: frozenset[str]) -> None:
+        self._pinned = frozenset(names)
 
     # Network
     host: str = "0.0.0.0"
@@ -174,6 +186,26 @@ class Settings(BaseSettings):
     # Logging
     log_level: str = "INFO"
 
+    # Server administration
+    initial_admin_ocid: str | None = Field(
+        default=None, description="account given the administrator role at every start"
+    )
+    server_state_poll_seconds: float = Field(
+        default=1.0, gt=0, description="how often a process reads maintenance, bans and settings"
+    )
+    enable_metrics: bool = Field(
+        default=True, description="GetMonitoringMetrics, GetHistoricalMetrics and snapshots"
+    )
+    metrics_snapshot_interval_seconds: float = Field(
+        default=60.0, gt=0, description="how often one process stores a metrics snapshot"
+    )
+    metrics_retention_days: float = Field(
+        default=30.0, gt=0, description="how long metrics snapshots are kept"
+    )
+    process_report_interval_seconds: float = Field(
+        default=5.0, gt=0, description="how often each process reports its streams and pools"
+    )
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to ``ourchat.db`` inside the data dir."""
@@ -238,7 +270,11 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if config_file is None and os.environ.get("OURCHAT_CONFIG"):
         config_file = Path(os.environ["OURCHAT_CONFIG"])
     _TomlSource.path = config_file
+    flags = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = Settings(**flags)
     finally:
         _TomlSource.path = None
+    from_env = {n for n in Settings.model_fields if f"OURCHAT_{n.upper()}" in os.environ}
+    settings.pinned = frozenset(from_env | set(flags))
+    return settings

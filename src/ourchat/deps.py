@@ -9,9 +9,12 @@ from ourchat.clock import Clock
 from ourchat.config import Settings
 from ourchat.delivery.bus import Bus
 from ourchat.domain.active_accounts import ActiveAccounts
+from ourchat.domain.last_seen import LastSeen
 from ourchat.domain.passwords import Passwords
+from ourchat.domain.process_info import ProcessInfo
 from ourchat.domain.rate_limits import RateLimits
 from ourchat.domain.server_identity import ServerIdentity
+from ourchat.domain.shared_state import SharedState
 from ourchat.domain.tokens import TokenIssuer
 from ourchat.domain.verification import VerificationWaiters
 from ourchat.files.store import FileStore
@@ -39,4 +42,7 @@ class Deps:
     sends: SendBatcher
     active_accounts: ActiveAccounts = field(default_factory=ActiveAccounts)
     verifications: VerificationWaiters = field(default_factory=VerificationWaiters)
+    shared: SharedState = field(default_factory=SharedState)
+    last_seen: LastSeen = field(default_factory=LastSeen)
+    process: ProcessInfo = field(default_factory=ProcessInfo)
     limits: RateLimits = field(default_factory=RateLimits)

@@ -80,3 +80,10 @@ UPLOAD_STALLED = "Upload Stalled"
 # E-mail verification (our own: upstream has no such refusals)
 EMAIL_NOT_CONFIGURED = "Email Not Configured"
 EMAIL_NOT_SENT = "Email Could Not Be Sent"
+
+# Server administration
+METRICS_DISABLED_IN_CONFIG = "Metrics are disabled in configuration"
+METRICS_DISABLED = "Metrics Disabled"
+INVALID_START_TIME = "Invalid Start Time"
+INVALID_END_TIME = "Invalid End Time"
+INVALID_INTERVAL = "Invalid Interval"

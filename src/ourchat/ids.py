@@ -70,3 +70,42 @@ PREDEFINED_ROLES: dict[PredefinedRole, tuple[str, str, frozenset[int]]] = {
         frozenset(int(p) for p in Permission),
     ),
 }
+
+
+class ServerPermission(enum.IntEnum):
+    """Server permission ids of ServerManageService (BEHAVIOR.md §13, §18)."""
+
+    PUBLISH_ANNOUNCEMENT = 1
+    BAN_USER = 2
+    MUTE_USER = 3
+    VIEW_CONFIGURATION = 4
+    MODIFY_CONFIGURATION = 5
+    VIEW_MONITORING = 6
+    VIEW_USERS = 7
+    MANAGE_SESSIONS = 8
+    ASSIGN_ROLE = 9
+
+
+#: Name and description of each server permission, as seeded.
+SERVER_PERMISSIONS: dict[ServerPermission, tuple[str, str]] = {
+    ServerPermission.PUBLISH_ANNOUNCEMENT: ("publish_announcement", "publish announcement"),
+    ServerPermission.BAN_USER: ("ban_user", "ban user"),
+    ServerPermission.MUTE_USER: ("mute_user", "mute user"),
+    ServerPermission.VIEW_CONFIGURATION: ("view_configuration", "view server configuration"),
+    ServerPermission.MODIFY_CONFIGURATION: (
+        "modify_configuration",
+        "modify server configuration",
+    ),
+    ServerPermission.VIEW_MONITORING: ("view_monitoring", "view server monitoring metrics"),
+    ServerPermission.VIEW_USERS: ("view_users", "view user list and details"),
+    ServerPermission.MANAGE_SESSIONS: (
+        "manage_sessions",
+        "manage sessions (view, delete, remove users)",
+    ),
+    ServerPermission.ASSIGN_ROLE: ("assign_role", "assign server management roles to users"),
+}
+
+#: The seeded server role holding every server permission.
+SERVER_ADMIN_ROLE = 1
+SERVER_ADMIN_ROLE_NAME = "admin"
+SERVER_ADMIN_ROLE_DESCRIPTION = "administrator"

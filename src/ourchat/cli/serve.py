@@ -62,10 +62,12 @@ def _settings(config: Path | None, **flags: object) -> Settings:
     return settings
 
 
-async def _serve(settings: Settings, stop_signals: tuple[signal.Signals, ...]) -> None:
+async def _serve(
+    settings: Settings, stop_signals: tuple[signal.Signals, ...], maintaining: bool = False
+) -> None:
     from ourchat.server.app import OurChatServer
 
-    server = OurChatServer(settings)
+    server = OurChatServer(settings, start_in_maintenance=maintaining)
     try:
         await server.start()
     except BaseException:
@@ -89,17 +91,24 @@ def serve(
         int | None,
         typer.Option(help="server processes sharing the port (needs PostgreSQL and Redis)"),
     ] = None,
+    maintaining: Annotated[
+        bool,
+        typer.Option(
+            "--maintaining",
+            help="start in maintenance (lift it with `ourchat admin maintenance off`)",
+        ),
+    ] = False,
 ) -> None:
     """Start an OurChat server (SQLite and local files in the data dir by default)."""
     settings = _settings(config, host=host, port=port, data_dir=data_dir, workers=workers)
     if settings.workers == 1:
-        asyncio.run(_serve(settings, (signal.SIGINT, signal.SIGTERM)))
+        asyncio.run(_serve(settings, (signal.SIGINT, signal.SIGTERM), maintaining))
         return
     problem = workers_problem(settings)
     if problem is not None:
         typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(run_workers(settings))
+    raise typer.Exit(run_workers(settings, maintaining=maintaining))
 
 
 def migrate(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
@@ -109,8 +118,10 @@ def migrate(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
     typer.echo("database is up to date")
 
 
-async def _prepare(settings: Settings) -> None:
+async def _prepare(settings: Settings, maintaining: bool = False) -> None:
     """Migrate and make sure the server identity exists, so workers only read it.
+
+    With ``maintaining``, maintenance is stored as on before any worker starts.
 
     Imports only the storage layer: the parent of ``--workers`` never needs the server itself.
     """
@@ -124,6 +135,10 @@ async def _prepare(settings: Settings) -> None:
         async with db.engine.connect() as conn:
             await upgrade_to_head(conn)
         await server_identity.load_or_create(db)
+        if maintaining:
+            from ourchat.domain import maintenance
+
+            await maintenance.start_in_maintenance(db, time.time_ns() // 1000)
     finally:
         await db.dispose()
 
@@ -269,13 +284,13 @@ def _mark_dead(pid: int | None) -> None:
     multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
-def run_workers(settings: Settings) -> int:
+def run_workers(settings: Settings, *, maintaining: bool = False) -> int:
     """Run ``settings.workers`` server processes until a stop signal; returns the exit status.
 
     Metrics: unless ``PROMETHEUS_MULTIPROC_DIR`` is already set, the workers share a fresh
     temporary directory for their samples, so ``/metrics`` on any worker covers all of them.
     """
-    asyncio.run(_prepare(settings))
+    asyncio.run(_prepare(settings, maintaining))
     own_metrics_dir = None
     if not os.environ.get(MULTIPROC_ENV):
         own_metrics_dir = tempfile.mkdtemp(prefix="ourchat-metrics-")

@@ -7,6 +7,7 @@ subclass carrying the server's detail string.
 from __future__ import annotations
 
 from ourchat.client._accounts import ALL_ACCOUNT_VALUES, PUBLIC_ACCOUNT_VALUES, AccountValue
+from ourchat.client._admin import MonitoringMetrics, ServerPermission, UserPage
 from ourchat.client._client import OurChatClient
 from ourchat.client._errors import (
     AlreadyExistsError,
@@ -42,16 +43,19 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "KeyPair",
+    "MonitoringMetrics",
     "NotFoundError",
     "OurChatClient",
     "OurChatRpcError",
     "PermissionDeniedError",
     "ProgressCallback",
     "ResourceExhaustedError",
+    "ServerPermission",
     "SessionValue",
     "UnauthenticatedError",
     "UnavailableError",
     "UnimplementedError",
+    "UserPage",
     "file_hash",
     "new_key_pair",
 ]

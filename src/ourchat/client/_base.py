@@ -13,14 +13,22 @@ from google.protobuf.message import Message
 from ourchat._pb.service.auth.v1 import auth_pb2
 from ourchat._pb.service.basic.v1 import basic_pb2
 from ourchat._pb.service.ourchat.v1 import ourchat_pb2
+from ourchat._pb.service.server_manage.v1 import server_manage_pb2
 from ourchat.client._errors import from_rpc_error
 
 _SERVICES = [
     auth_pb2.DESCRIPTOR.services_by_name["AuthService"],
     basic_pb2.DESCRIPTOR.services_by_name["BasicService"],
     ourchat_pb2.DESCRIPTOR.services_by_name["OurChatService"],
+    server_manage_pb2.DESCRIPTOR.services_by_name["ServerManageService"],
 ]
-_METHODS: dict[str, MethodDescriptor] = {m.name: m for s in _SERVICES for m in s.methods}
+# By method name ("SendMsg"; the first service wins a shared name, so OurChatService's BanUser
+# is "BanUser") and by "Service/Method" ("ServerManageService/BanUser").
+_METHODS: dict[str, MethodDescriptor] = {}
+for _service in _SERVICES:
+    for _method in _service.methods:
+        _METHODS.setdefault(_method.name, _method)
+        _METHODS[f"{_service.name}/{_method.name}"] = _method
 
 #: Largest message the client sends or accepts (the server accepts up to 4 MiB).
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
@@ -75,7 +83,8 @@ class BaseClient:
         """Call a unary RPC by its method name (e.g. ``"SendMsg"``) and return its response.
 
         Args:
-            name: the method name of any AuthService, BasicService or OurChatService RPC.
+            name: the method name of any AuthService, BasicService or OurChatService RPC, or
+                ``"Service/Method"`` (``"ServerManageService/BanUser"``).
             request: its request message.
             timeout: seconds before the call fails with DEADLINE_EXCEEDED.
 

@@ -12,23 +12,29 @@ from ourchat.delivery.events import Event
 
 
 class SubscriptionClosed(Exception):
-    """The subscription can no longer promise every event; the stream must end and resume."""
+    """The subscription can no longer promise every event; the stream must end and resume.
 
-    def __init__(self, reason: str) -> None:
+    ``error``, when set, is the refusal the stream must end with (say, the account was banned)
+    instead of ``UNAVAILABLE`` with ``reason``.
+    """
+
+    def __init__(self, reason: str, error: Exception | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.error = error
 
 
 class Subscription:
     """One stream's inbox: events for its user, in publish order, with a bounded backlog."""
 
-    __slots__ = ("_closed_reason", "_queue", "limit", "user_id")
+    __slots__ = ("_closed_error", "_closed_reason", "_queue", "limit", "user_id")
 
     def __init__(self, user_id: int, limit: int) -> None:
         self.user_id = user_id
         self.limit = limit
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._closed_reason: str | None = None
+        self._closed_error: Exception | None = None
 
     def deliver(self, event: Event) -> None:
         """Queue an event; past the backlog limit the subscription closes instead."""
@@ -39,7 +45,7 @@ class Subscription:
             return
         self._queue.put_nowait(event)
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: str, error: Exception | None = None) -> None:
         """End the subscription: :meth:`get` raises :class:`SubscriptionClosed` next.
 
         Events still queued are dropped (they are stored; the client resumes from the last
@@ -48,6 +54,7 @@ class Subscription:
         """
         if self._closed_reason is None:
             self._closed_reason = reason
+            self._closed_error = error
             while not self._queue.empty():
                 self._queue.get_nowait()
             self._queue.put_nowait(None)
@@ -66,7 +73,7 @@ class Subscription:
         item = await self._queue.get()
         if item is None:
             assert self._closed_reason is not None
-            raise SubscriptionClosed(self._closed_reason)
+            raise SubscriptionClosed(self._closed_reason, self._closed_error)
         return item
 
 
@@ -145,6 +152,23 @@ class LocalFanout:
         for subs in self._by_user.values():
             for sub in subs:
                 sub.close(reason)
+
+    def end_streams(self, error: Exception, user_id: int | None = None) -> int:
+        """End the local subscriptions of ``user_id`` (or all) with ``error``; returns how many.
+
+        Unlike :meth:`close_all`, nothing was missed, so resuming streams may still skip the
+        database.
+        """
+        if user_id is None:
+            groups = list(self._by_user.values())
+        else:
+            groups = [self._by_user[user_id]] if user_id in self._by_user else []
+        count = 0
+        for subs in groups:
+            for sub in subs:
+                sub.close(str(error), error)
+                count += 1
+        return count
 
     @property
     def open_count(self) -> int:

@@ -14,6 +14,7 @@ from ourchat._pb.service.ourchat.friends.accept_friend_invitation.v1 import (
     accept_friend_invitation_pb2 as accept_friend_pb,
 )
 from ourchat._pb.service.ourchat.friends.add_friend.v1 import add_friend_pb2 as add_friend_pb
+from ourchat._pb.service.ourchat.msg_delivery.announcement.v1 import announcement_pb2
 from ourchat._pb.service.ourchat.msg_delivery.recall.v1 import recall_pb2
 from ourchat._pb.service.ourchat.msg_delivery.v1 import msg_delivery_pb2 as md
 from ourchat._pb.service.ourchat.session.allow_user_join_session.v1 import (
@@ -143,6 +144,20 @@ def join_answer(*, session_id: int, accepted: bool, room_key: bytes | None) -> t
             session_id=session_id, accepted=accepted, room_key=room_key
         ),
     )
+
+
+def announcement(
+    *, msg_id: int, time_us: int, title: str, content: str, publisher_id: int
+) -> tuple[int, bytes]:
+    """A server announcement (variant ``announcement_response``); its id is the event's msg_id."""
+    value = announcement_pb2.AnnouncementResponse(
+        announcement=announcement_pb2.Announcement(
+            title=title, content=content, publisher_id=publisher_id
+        ),
+        id=msg_id,
+    )
+    value.created_at.FromMicroseconds(time_us)
+    return _encode("announcement_response", value)
 
 
 def frame(payload: bytes, msg_id: int, time_us: int) -> bytes:

@@ -9,12 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
 from ourchat.deps import Deps
-from ourchat.domain import membership, validation
+from ourchat.domain import announcements, membership, validation
 from ourchat.domain.passwords import strength
 from ourchat.domain.server_identity import random_alnum
 from ourchat.errors import AlreadyExists, InvalidArgument, NotFound, Unauthenticated
+from ourchat.storage import server_bans, users
 from ourchat.storage import sessions as session_store
-from ourchat.storage import users
 from ourchat.storage.uow import unit_of_work
 
 OCID_LENGTH = 10
@@ -107,7 +107,8 @@ async def login(
 
     Raises:
         NotFound: "User Not Found" (also for unregistered accounts).
-        Unauthenticated: "Email Not Verified", "Account Locked" or "Wrong Password".
+        Unauthenticated: "Email Not Verified", "Account Locked" or "Wrong Password"; "User
+            Banned" (after a correct password) while a server ban is in force.
     """
     settings = deps.settings
     async with deps.db.read() as conn:
@@ -133,10 +134,13 @@ async def login(
         raise Unauthenticated(details.WRONG_PASSWORD)
     async with deps.db.write() as conn:
         await users.clear_failed_logins(conn, user_id)
+        banned = await server_bans.is_banned(conn, user_id, deps.clock.now_us())
+    if banned:
+        raise Unauthenticated(details.USER_BANNED)
     return LoggedIn(user_id=user_id, ocid=user["ocid"], token=deps.tokens.issue(user_id))
 
 
-async def unregister(deps: Deps, user_id: int) -> None:
+async def unregister(deps: Deps, user_id: int, *, policy: str | None = None) -> None:
     """Remove an account according to ``unregister_policy``; nobody is notified.
 
     Under both policies the user first leaves every session through the ordinary leave rules
@@ -150,9 +154,12 @@ async def unregister(deps: Deps, user_id: int) -> None:
     * ``delete``: the row is deleted and everything referring to it cascades (friendships,
       contacts, its messages, its files rows, pending requests). The private session of each of
       its friendships is deleted as DeleteFriend would. Later calls answer "User Not Found".
+      Server announcements it published stay, showing publisher 0.
+
+    ``policy`` overrides the setting (ServerManageService.DeleteAccount always deletes).
     """
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
-        delete_row = deps.settings.unregister_policy == "delete"
+        delete_row = (policy or deps.settings.unregister_policy) == "delete"
         for session_id in await session_store.sessions_of(tx.conn, user_id):
             session = await session_store.get(tx.conn, session_id)
             if delete_row and session is not None and session["is_private"]:
@@ -160,6 +167,7 @@ async def unregister(deps: Deps, user_id: int) -> None:
             else:
                 await membership.leave(tx, session_id, user_id)
         if delete_row:
+            await announcements.forget_publisher(tx.conn, user_id)
             await users.remove(tx.conn, user_id)
         else:
             await users.remove_pending_requests(tx.conn, user_id)

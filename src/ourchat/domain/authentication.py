@@ -9,7 +9,7 @@ from ourchat import details
 from ourchat.deps import Deps
 from ourchat.errors import InvalidArgument, Unauthenticated
 from ourchat.ids import UserId
-from ourchat.storage import users
+from ourchat.storage import server_bans
 
 ACCOUNT_ACTIVE = 0
 
@@ -34,20 +34,26 @@ def bearer_token(metadata: Sequence[Any] | None) -> str:
 
 
 async def authenticate(deps: Deps, metadata: Sequence[Any] | None) -> UserId:
-    """The caller's id, once the token is valid and the account exists and is active.
+    """The caller's id, once the token is valid and the account exists, is active and not banned.
 
     Raises:
-        Unauthenticated: with the exact detail of §1.2 ("Token Missing", "Token Expired", ...).
+        Unauthenticated: with the exact detail of §1.2 ("Token Missing", "Token Expired", ...),
+            or "User Banned" while a server ban is in force (§18).
         InvalidArgument: "Token Invalid" for a header that is not visible ASCII.
     """
     user_id = deps.tokens.verify(bearer_token(metadata))
+    now = deps.clock.now_us()
     if deps.active_accounts.is_fresh(user_id):
+        deps.last_seen.saw(user_id, now)
         return UserId(user_id)
     async with deps.db.read() as conn:
-        status = await users.account_status(conn, user_id)
+        status, banned = await server_bans.account_check(conn, user_id, now)
     if status is None:
         raise Unauthenticated(details.USER_NOT_FOUND)
     if status != ACCOUNT_ACTIVE:
         raise Unauthenticated(details.ACCOUNT_DELETED)
+    if banned:
+        raise Unauthenticated(details.USER_BANNED)
     deps.active_accounts.remember(user_id)
+    deps.last_seen.saw(user_id, now)
     return UserId(user_id)

@@ -25,10 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
 from ourchat.deps import Deps
-from ourchat.domain import membership
+from ourchat.domain import membership, server_roles
 from ourchat.domain.permissions import rank
 from ourchat.errors import NotFound, PermissionDenied
-from ourchat.ids import Permission
+from ourchat.ids import Permission, PredefinedRole
 from ourchat.storage import restrictions
 from ourchat.storage import sessions as session_store
 from ourchat.storage import users as user_store
@@ -125,9 +125,37 @@ async def kick(deps: Deps, *, caller_id: int, session_id: int, user_id: int) -> 
         PermissionDenied: "Permission Denied".
     """
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
-        actor = await require_actor(tx.conn, session_id, caller_id, Permission.KICK_USER)
-        await require_outranked(tx.conn, session_id, caller_id, actor, user_id, member_only=True)
+        try:
+            actor = await require_actor(tx.conn, session_id, caller_id, Permission.KICK_USER)
+            await require_outranked(
+                tx.conn, session_id, caller_id, actor, user_id, member_only=True
+            )
+        except PermissionDenied:
+            actor = await _server_admin_actor(tx.conn, session_id, caller_id)
+            await require_outranked(
+                tx.conn, session_id, caller_id, actor, user_id, member_only=True
+            )
         await membership.leave(tx, session_id, user_id)
+
+
+# A server admin with permission 8 outranks everyone in a group session, owners included.
+SERVER_ADMIN_RANK = 4
+
+
+async def _server_admin_actor(conn: AsyncConnection, session_id: int, user_id: int) -> Standing:
+    """The standing of a server admin kicking in a group session (§13.3).
+
+    Raises:
+        PermissionDenied: "Permission Denied" without permission 8, or in a private session.
+    """
+    session = await session_store.get(conn, session_id)
+    if (
+        session is None
+        or session["is_private"]
+        or not await server_roles.moderates(conn, user_id, session_id, "kick a member")
+    ):
+        raise PermissionDenied(details.PERMISSION_DENIED)
+    return Standing(PredefinedRole.OWNER, frozenset(int(p) for p in Permission), SERVER_ADMIN_RANK)
 
 
 async def mute(

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat import details
 from ourchat.deps import Deps
-from ourchat.domain import avatars, invitations, membership
+from ourchat.domain import avatars, invitations, membership, server_roles
 from ourchat.domain.permissions import member_permissions, require_member
 from ourchat.errors import InvalidArgument, NotFound, PermissionDenied
 from ourchat.files.store import FileStore
@@ -153,8 +153,12 @@ async def session_info(
         session = await session_store.get(conn, session_id)
         if session is None:
             raise NotFound(details.SESSION_NOT_FOUND)
-        if with_members or with_roles:
-            await require_member(conn, session_id, caller_id, detail=details.PERMISSION_DENIED)
+        if (
+            (with_members or with_roles)
+            and not await session_store.is_member(conn, session_id, caller_id)
+            and not await server_roles.moderates(conn, caller_id, session_id, "read members")
+        ):
+            raise PermissionDenied(details.PERMISSION_DENIED)
         roles = await session_store.member_roles(conn, session_id)
     return SessionInfo(
         session_id=session_id,
@@ -220,7 +224,9 @@ async def delete_session(deps: Deps, *, caller_id: int, session_id: int) -> None
         if session is None:
             raise NotFound(details.SESSION_NOT_FOUND)
         held = await member_permissions(tx.conn, session_id, caller_id)
-        if int(Permission.DELETE_SESSION) not in held or session["is_private"]:
+        if (
+            int(Permission.DELETE_SESSION) not in held or session["is_private"]
+        ) and not await server_roles.moderates(tx.conn, caller_id, session_id, "delete session"):
             raise PermissionDenied(details.PERMISSION_DENIED)
         for user_id in await session_store.member_ids(tx.conn, session_id):
             await session_store.remove_member(tx.conn, session_id, user_id, tx.now_us)

@@ -12,9 +12,14 @@ log = logging.getLogger(__name__)
 
 class PeriodicJob:
     """Runs ``job`` every ``interval`` seconds until stopped; a failing run is logged and retried
-    at the next tick."""
+    at the next tick. ``interval`` may be a function, asked before each wait (a live setting)."""
 
-    def __init__(self, name: str, job: Callable[[], Awaitable[object]], interval: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        job: Callable[[], Awaitable[object]],
+        interval: float | Callable[[], float],
+    ) -> None:
         self.name = name
         self._job = job
         self._interval = interval
@@ -36,7 +41,8 @@ class PeriodicJob:
 
     async def _loop(self) -> None:
         while True:
-            await asyncio.sleep(self._interval)
+            interval = self._interval() if callable(self._interval) else self._interval
+            await asyncio.sleep(interval)
             try:
                 await self._job()
             except Exception:

@@ -18,6 +18,7 @@ from typing import Any
 import uvicorn
 from prometheus_client import make_asgi_app
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -27,6 +28,7 @@ from ourchat import metrics
 from ourchat.deps import Deps
 from ourchat.domain import avatars, verification
 from ourchat.http.images import default_avatar_png
+from ourchat.http.maintenance import MaintenanceGate
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +116,7 @@ def routes(deps: Deps) -> list[BaseRoute]:
 
 def build_app(deps: Deps) -> Starlette:
     """The ASGI application of the HTTP port."""
-    return Starlette(routes=routes(deps))
+    return Starlette(routes=routes(deps), middleware=[Middleware(MaintenanceGate, deps=deps)])
 
 
 class _EmbeddedServer(uvicorn.Server):

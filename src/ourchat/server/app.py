@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -15,7 +16,15 @@ from ourchat.delivery.bus import Bus
 from ourchat.delivery.memory import InProcessBus
 from ourchat.deps import Deps
 from ourchat.domain import files as file_rules
-from ourchat.domain import server_identity
+from ourchat.domain import (
+    maintenance,
+    runtime_config,
+    server_identity,
+    server_metrics,
+    server_roles,
+    state_sync,
+)
+from ourchat.domain.last_seen import LAST_SEEN_FLUSH_SECONDS
 from ourchat.domain.passwords import Passwords
 from ourchat.domain.rate_limits import RateLimits
 from ourchat.domain.send_batcher import SendBatcher
@@ -27,6 +36,7 @@ from ourchat.server.interceptors import ServerInterceptor
 from ourchat.server.servicers import SERVICES, generic_handlers
 from ourchat.snowflake import SnowflakeGenerator
 from ourchat.storage import events as stored_events
+from ourchat.storage import server_state as state_store
 from ourchat.storage.engine import Database
 from ourchat.storage.migrate import upgrade_to_head
 
@@ -103,9 +113,16 @@ async def prepare_database(settings: Settings) -> Database:
 class OurChatServer:
     """One running server process."""
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        start_in_maintenance: bool = False,
+    ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
+        self.start_in_maintenance = start_in_maintenance
         self.deps: Deps | None = None
         self.port: int | None = None
         self.http_port: int | None = None
@@ -113,11 +130,27 @@ class OurChatServer:
         self._janitor: PeriodicJob | None = None
         self._grpc: Any = None
         self._health: Any = None
+        self._state_watcher: state_sync.StateWatcher | None = None
+        self._metrics_jobs: server_metrics.MetricsJobs | None = None
+        self._last_seen_job: PeriodicJob | None = None
 
     async def start(self) -> int:
         """Migrate, load the identity, start the bus and listen; returns the bound port."""
-        settings = self.settings
-        db = await prepare_database(settings)
+        base = self.settings
+        db = await prepare_database(base)
+        async with db.read() as conn:
+            # Settings changed by SetConfig (stored in the database) apply from the start.
+            settings = runtime_config.at_start(base, await state_store.overrides(conn))
+        if (settings.db_pool_size, settings.db_max_overflow, settings.sqlite_synchronous) != (
+            base.db_pool_size,
+            base.db_max_overflow,
+            base.sqlite_synchronous,
+        ):
+            await db.dispose()
+            db = await prepare_database(settings)
+        if self.start_in_maintenance:
+            await maintenance.start_in_maintenance(db, self.clock.now_us())
+        await server_roles.bootstrap(db, settings.initial_admin_ocid)
         identity = await server_identity.load_or_create(db)
         if settings.server_name:
             identity = server_identity.ServerIdentity(
@@ -148,6 +181,8 @@ class OurChatServer:
             limits=RateLimits.from_settings(settings),
         )
         self.deps = deps
+        deps.process.started_us = self.clock.now_us()
+        await state_sync.load_at_start(deps, base)
         await file_rules.clean_up(deps, at_start=True)
         server = grpc.aio.server(
             interceptors=[ServerInterceptor(deps)],
@@ -171,6 +206,14 @@ class OurChatServer:
             settings.files_cleanup_interval_seconds,
         )
         self._janitor.start()
+        self._state_watcher = state_sync.StateWatcher(deps)
+        self._state_watcher.start()
+        self._metrics_jobs = server_metrics.MetricsJobs(deps)
+        await self._metrics_jobs.start()
+        self._last_seen_job = PeriodicJob(
+            "last-seen", lambda: deps.last_seen.flush(deps.db), LAST_SEEN_FLUSH_SECONDS
+        )
+        self._last_seen_job.start()
         log.info(
             "ourchat listening on %s:%d (gRPC); data in %s; database %s",
             settings.host,
@@ -184,6 +227,12 @@ class OurChatServer:
         """End open streams, finish in-flight calls within ``grace`` seconds, close the pool."""
         if self._janitor is not None:
             await self._janitor.stop()
+        for job in (self._state_watcher, self._metrics_jobs, self._last_seen_job):
+            if job is not None:
+                await job.stop()
+        if self.deps is not None:
+            with contextlib.suppress(Exception):
+                await self.deps.last_seen.flush(self.deps.db)
         if self._health is not None:
             await self._health.enter_graceful_shutdown()
         if self._http is not None:

@@ -1,4 +1,5 @@
-"""The one server interceptor: authentication (unless allow-listed) and error mapping.
+"""The one server interceptor: the maintenance gate, authentication (unless allow-listed) and
+error mapping.
 
 Every method not under :data:`PUBLIC_PREFIXES` needs a valid bearer token; the caller is
 then available through :func:`ourchat.caller.current_user_id`. An :class:`OurChatError`
@@ -17,6 +18,7 @@ import grpc
 from ourchat import details, metrics
 from ourchat.caller import address_of_peer, set_caller, set_client_address
 from ourchat.deps import Deps
+from ourchat.domain import maintenance
 from ourchat.domain.authentication import authenticate
 from ourchat.errors import OurChatError
 
@@ -56,6 +58,7 @@ async def _enter(
     context: grpc.aio.ServicerContext[Any, Any],
 ) -> None:
     set_client_address(address_of_peer(context.peer()))
+    maintenance.check_call(deps, call_details.method)
     if needs_auth:
         set_caller(await authenticate(deps, call_details.invocation_metadata))
     else:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -286,4 +287,149 @@ upload_chunks = Table(
     Column("upload_id", String(80), ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True),
     Column("chunk_id", BigInteger, primary_key=True, autoincrement=False),
     Column("size", BigInteger, nullable=False),
+)
+
+
+# Server administration (ServerManageService) --------------------------------------------
+
+server_permissions = Table(
+    "server_permissions",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("description", Text, nullable=False),
+)
+
+server_roles = Table(
+    "server_roles",
+    metadata,
+    Column("id", AutoId, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("description", Text, nullable=True),
+)
+
+server_role_permissions = Table(
+    "server_role_permissions",
+    metadata,
+    Column(
+        "role_id", BigInteger, ForeignKey("server_roles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("permission_id", BigInteger, ForeignKey("server_permissions.id"), primary_key=True),
+)
+
+# A user may hold several server roles.
+user_server_roles = Table(
+    "user_server_roles",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "role_id",
+        BigInteger,
+        ForeignKey("server_roles.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+server_bans = Table(
+    "server_bans",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", Text, nullable=True),
+    Column("banned_by", BigInteger, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    # NULL: until lifted by UnbanUser.
+    Column("expires_at", BigInteger, nullable=True),
+)
+
+# One row (id 1): what every process of the server must agree on. ``version`` grows with every
+# change below and with every stream eviction, so a process notices changes with one read.
+server_state = Table(
+    "server_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+    Column("maintenance", Boolean, nullable=False),
+    Column("maintenance_reason", Text, nullable=False),
+    Column("maintenance_since", BigInteger, nullable=True),
+    Column("config_version", BigInteger, nullable=False),
+)
+
+# Settings changed by SetConfig: one row per setting, value as JSON.
+config_overrides = Table(
+    "config_overrides",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("updated_by", BigInteger, nullable=True),
+)
+
+# Users whose open streams every process must end (banned or deleted accounts).
+stream_evictions = Table(
+    "stream_evictions",
+    metadata,
+    Column("version", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("detail", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+announcements = Table(
+    "announcements",
+    metadata,
+    Column("msg_id", BigInteger, ForeignKey("events.msg_id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "publisher_id",
+        BigInteger,
+        ForeignKey("users.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,
+    ),
+    Column("title", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# Last authenticated call or stream of each account, to the minute.
+user_last_seen = Table(
+    "user_last_seen",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_seen", BigInteger, nullable=False),
+)
+
+# Each live server process reports its own figures here every few seconds.
+server_processes = Table(
+    "server_processes",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("started_at", BigInteger, nullable=False),
+    Column("heartbeat_at", BigInteger, nullable=False),
+    Column("open_streams", Integer, nullable=False),
+    Column("db_connections", Integer, nullable=False),
+    Column("bus_connections", Integer, nullable=False),
+    Column("live_tasks", Integer, nullable=False),
+    Column("loop_lag_us", BigInteger, nullable=False),
+)
+
+# Periodic snapshots of GetMonitoringMetrics; ``ts`` is the start of the snapshot's interval.
+metrics_history = Table(
+    "metrics_history",
+    metadata,
+    Column("ts", BigInteger, primary_key=True, autoincrement=False),
+    Column("active_connections", Integer, nullable=False),
+    Column("total_users", Integer, nullable=False),
+    Column("messages_per_second", Float, nullable=False),
+    Column("uptime_seconds", BigInteger, nullable=False),
+    Column("total_sessions", Integer, nullable=False),
+    Column("active_sessions", Integer, nullable=False),
+    Column("database_connections", Integer, nullable=False),
+    Column("bus_connections", Integer, nullable=False),
+    Column("cpu_usage_percent", Float, nullable=True),
+    Column("memory_usage_percent", Float, nullable=True),
+    Column("disk_usage_percent", Float, nullable=True),
+    Column("processes", Integer, nullable=False),
+    Column("live_tasks", Integer, nullable=False),
+    Column("loop_lag_us", BigInteger, nullable=False),
 )

@@ -10,7 +10,7 @@ from ourchat import __version__, details
 from ourchat._pb.service.basic.preset_user_status.v1.preset_user_status_pb2 import (
     GetPresetUserStatusRequest,
 )
-from ourchat._pb.service.basic.server.v1.server_pb2 import RUNNING_STATUS_NORMAL
+from ourchat._pb.service.basic.server.v1.server_pb2 import RUNNING_STATUS_UNSPECIFIED
 from ourchat._pb.service.basic.support.v1.support_pb2 import (
     CONTACT_ROLE_ADMIN,
     CONTACT_ROLE_SECURITY,
@@ -37,12 +37,12 @@ async def test_timestamp_is_the_server_clock(
     assert response.timestamp.ToMicroseconds() == clock.now_us()
 
 
-async def test_server_info_reports_normal_status_version_and_stable_identity(
+async def test_server_info_reports_status_0_version_and_stable_identity(
     connect: Callable[[], OurChatClient], server: OurChatServer
 ) -> None:
     first = await connect().call("GetServerInfo", GetServerInfoRequest())
     second = await connect().call("GetServerInfo", GetServerInfoRequest())
-    assert first.status == RUNNING_STATUS_NORMAL
+    assert first.status == RUNNING_STATUS_UNSPECIFIED  # 0: what the official client shows as normal
     major, minor, patch = (int(x) for x in __version__.split(".")[:3])
     assert (first.server_version.major, first.server_version.minor) == (major, minor)
     assert first.server_version.patch == patch

@@ -1,7 +1,7 @@
 """Uploads in progress count against their owner's quota: index them by user.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0004
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

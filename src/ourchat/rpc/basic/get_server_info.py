@@ -6,12 +6,14 @@ from typing import Any
 
 from ourchat import __version__
 from ourchat._pb.service.basic.server.v1.server_pb2 import (
-    RUNNING_STATUS_NORMAL,
+    RUNNING_STATUS_MAINTAINING,
+    RUNNING_STATUS_UNSPECIFIED,
     GetServerInfoResponse,
     ServerVersion,
 )
 from ourchat._pb.service.basic.v1.basic_pb2 import GetServerInfoRequest
 from ourchat.deps import Deps
+from ourchat.domain import maintenance
 
 
 def parse_version(text: str) -> ServerVersion:
@@ -25,9 +27,14 @@ def parse_version(text: str) -> ServerVersion:
 
 
 async def handle(deps: Deps, request: GetServerInfoRequest, context: Any) -> GetServerInfoResponse:
-    """Status NORMAL, the package version, and the server's persistent identity."""
+    """Status, the package version, and the server's persistent identity.
+
+    The status is 0 while running normally (the official client reads it as a gRPC status
+    code, so only 0 shows as normal) and 2 (MAINTAINING) in maintenance.
+    """
+    status = RUNNING_STATUS_MAINTAINING if maintenance.is_on(deps) else RUNNING_STATUS_UNSPECIFIED
     return GetServerInfoResponse(
-        status=RUNNING_STATUS_NORMAL,
+        status=status,
         server_version=parse_version(__version__),
         unique_identifier=deps.identity.unique_identifier,
         server_name=deps.identity.server_name,

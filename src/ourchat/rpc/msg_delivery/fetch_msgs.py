@@ -61,7 +61,7 @@ async def handle(deps: Deps, request: FetchMsgsRequest, context: Any) -> AsyncIt
                 try:
                     event = await subscription.get()
                 except SubscriptionClosed as closed:
-                    raise Unavailable(closed.reason) from None
+                    raise (closed.error or Unavailable(closed.reason)) from None
                 if event.msg_id <= high_water:
                     continue
                 if only_announcements and not event.is_announcement:

@@ -1,0 +1,1 @@
+"""ServerManageService: running the server (roles, bans, maintenance, settings, health)."""
