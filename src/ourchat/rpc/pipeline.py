@@ -7,10 +7,11 @@ status and detail to send. In order, every call:
 
 1. records the client's address (:func:`ourchat.caller.client_address`);
 2. passes the maintenance gate (:func:`ourchat.domain.maintenance.check_call`);
-3. authenticates the bearer token unless the method is public (the caller is then
-   :func:`ourchat.caller.current_user_id`);
-4. decodes the request (bytes that are no valid message: ``INVALID_ARGUMENT "Request Invalid
-   Value"``) and runs the handler (none yet: ``UNIMPLEMENTED``);
+3. decodes the request: bytes that are no valid message answer ``INVALID_ARGUMENT "Request
+   Invalid Value"`` with or without a token (a client stream's messages are decoded as the
+   handler reads them, after the token);
+4. authenticates the bearer token unless the method is public (the caller is then
+   :func:`ourchat.caller.current_user_id`) and runs the handler (none yet: ``UNIMPLEMENTED``);
 5. counts the outcome in the metrics. An :class:`OurChatError` becomes its code and detail;
    anything else is logged with its traceback and becomes ``INTERNAL "Server Error"``.
 """
@@ -23,7 +24,6 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import grpc
-from google.protobuf.message import DecodeError
 
 from ourchat import details, metrics
 from ourchat.caller import set_caller, set_client_address
@@ -73,10 +73,11 @@ class Pipeline:
         """
         started = time.perf_counter()
         try:
-            handle = await self._enter(method, metadata, address)
             if isinstance(request, bytes):
-                response = await handle(self._deps, decode(method, request), None)
+                handle, message = await self._enter(method, request, metadata, address)
+                response = await handle(self._deps, message, None)
             else:
+                handle, _ = await self._enter(method, None, metadata, address)
                 response = await handle(self._deps, _decode_each(method, request), None)
             body = encode(method, response)
         except Exception as exc:
@@ -94,23 +95,27 @@ class Pipeline:
         """
         started = time.perf_counter()
         try:
-            handle = await self._enter(method, metadata, address)
-            async for response in handle(self._deps, decode(method, request), None):
+            handle, message = await self._enter(method, request, metadata, address)
+            async for response in handle(self._deps, message, None):
                 yield encode(method, response)
         except Exception as exc:
             raise _failed(method, exc, started) from None
         metrics.observe_ok(method.path, time.perf_counter() - started)
 
-    async def _enter(self, method: Method, metadata: Metadata, address: str) -> Any:
+    async def _enter(
+        self, method: Method, request: bytes | None, metadata: Metadata, address: str
+    ) -> tuple[Any, Any]:
+        """Gate, decode (bytes are looked at before the token), authenticate; the handler."""
         set_client_address(address)
         maintenance.check_call(self._deps, method.path)
+        message = None if request is None else decode(method, request)
         if method.public:
             set_caller(None)
         else:
             set_caller(await authenticate(self._deps, metadata))
         if method.handle is None:
             raise Unimplemented()
-        return method.handle
+        return method.handle, message
 
 
 def decode(method: Method, data: bytes) -> Any:
@@ -121,7 +126,7 @@ def decode(method: Method, data: bytes) -> Any:
     """
     try:
         return method.request_type.FromString(data)
-    except (DecodeError, RuntimeWarning, ValueError):
+    except Exception:  # any failure to parse is the sender's bytes
         raise InvalidArgument(details.REQUEST_INVALID_VALUE) from None
 
 

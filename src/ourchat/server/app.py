@@ -8,7 +8,8 @@ from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
+from grpc_reflection.v1alpha._async import ReflectionServicer
 
 from ourchat import details
 from ourchat.clock import Clock, SystemClock
@@ -35,6 +36,7 @@ from ourchat.files.janitor import PeriodicJob
 from ourchat.files.store import LocalFileStore
 from ourchat.http.app import HttpServer, build_app
 from ourchat.rpc.pipeline import Pipeline
+from ourchat.server.library_services import DecodingChecked
 from ourchat.server.servicers import SERVICES, generic_handlers
 from ourchat.snowflake import SnowflakeGenerator
 from ourchat.storage import events as stored_events
@@ -191,9 +193,12 @@ class OurChatServer:
         server = grpc.aio.server(options=grpc_options(settings))
         server.add_generic_rpc_handlers(generic_handlers(pipeline))
         self._health = health.aio.HealthServicer()  # type: ignore[attr-defined]
-        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, DecodingChecked(server))
         names = [s.full_name for s in SERVICES.values()]
-        reflection.enable_server_reflection([*names, reflection.SERVICE_NAME], server)
+        reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
+            ReflectionServicer([*names, reflection.SERVICE_NAME]),
+            DecodingChecked(server),
+        )
         self.port = server.add_insecure_port(f"{settings.host}:{settings.port}")
         await server.start()
         for name in ["", *names]:
