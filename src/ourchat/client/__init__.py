@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ourchat.client._accounts import ALL_ACCOUNT_VALUES, PUBLIC_ACCOUNT_VALUES, AccountValue
 from ourchat.client._admin import MonitoringMetrics, ServerPermission, UserPage
+from ourchat.client._calls import SignalType
 from ourchat.client._client import OurChatClient
 from ourchat.client._errors import (
     AlreadyExistsError,
@@ -53,6 +54,7 @@ __all__ = [
     "ServerPermission",
     "SessionInfo",
     "SessionValue",
+    "SignalType",
     "UnauthenticatedError",
     "UnavailableError",
     "UnimplementedError",
