@@ -34,6 +34,8 @@ SERVICES: dict[str, ServiceDescriptor] = {
 
 #: Services whose methods need no token (BEHAVIOR §1.1).
 PUBLIC_SERVICES: frozenset[str] = frozenset({"auth", "basic"})
+#: Public methods that still identify a caller who sends a valid token (for extras only).
+OPTIONAL_AUTH_METHODS: frozenset[str] = frozenset({"/service.basic.v1.BasicService/GetVoipConfig"})
 
 # OurChatService methods grouped by the area package that implements them.
 OURCHAT_AREAS: dict[str, tuple[str, ...]] = {
@@ -97,7 +99,11 @@ class Kind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Method:
-    """One RPC: ``path`` is ``/package.Service/Name``; ``handle`` is None until it is built."""
+    """One RPC: ``path`` is ``/package.Service/Name``; ``handle`` is None until it is built.
+
+    ``public`` methods need no token; of those, ``optional_auth`` ones know a caller who sends
+    a valid one.
+    """
 
     path: str
     name: str
@@ -106,6 +112,7 @@ class Method:
     response_type: type[Any]
     handle: Callable[..., Any] | None
     public: bool
+    optional_auth: bool = False
 
 
 def snake(name: str) -> str:
@@ -151,6 +158,7 @@ def method_table() -> dict[str, Method]:
                 response_type=message_factory.GetMessageClass(m.output_type),
                 handle=_find_handle(module_for(key, m.name)),
                 public=key in PUBLIC_SERVICES,
+                optional_auth=path in OPTIONAL_AUTH_METHODS,
             )
     return table
 

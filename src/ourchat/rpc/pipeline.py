@@ -29,7 +29,7 @@ from ourchat import details, metrics
 from ourchat.caller import set_caller, set_client_address
 from ourchat.deps import Deps
 from ourchat.domain import maintenance
-from ourchat.domain.authentication import authenticate
+from ourchat.domain.authentication import authenticate, authenticate_if_present
 from ourchat.errors import InvalidArgument, OurChatError, Unimplemented
 from ourchat.rpc.methods import Method, method_table
 
@@ -109,7 +109,9 @@ class Pipeline:
         set_client_address(address)
         maintenance.check_call(self._deps, method.path)
         message = None if request is None else decode(method, request)
-        if method.public:
+        if method.optional_auth:
+            set_caller(await authenticate_if_present(self._deps, metadata))
+        elif method.public:
             set_caller(None)
         else:
             set_caller(await authenticate(self._deps, metadata))
