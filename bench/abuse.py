@@ -146,7 +146,7 @@ async def _window(
 
 
 def _open_streams(server: procs.ServerProcess) -> int:
-    url = f"http://{procs.HOST}:{server.env['OURCHAT_HTTP_PORT']}/metrics"
+    url = f"http://{procs.HOST}:{server.port}/metrics"
     with urllib.request.urlopen(url, timeout=10) as response:
         body = response.read().decode()
     for line in body.splitlines():

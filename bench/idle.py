@@ -257,7 +257,7 @@ async def _warm(
 
 def _open_streams_metric(server: procs.ServerProcess) -> int:
     """ourchat's own count of open FetchMsgs streams (``ourchat_open_streams`` on /metrics)."""
-    url = f"http://{procs.HOST}:{server.env['OURCHAT_HTTP_PORT']}/metrics"
+    url = f"http://{procs.HOST}:{server.port}/metrics"
     with urllib.request.urlopen(url, timeout=10) as response:
         body = response.read().decode()
     for line in body.splitlines():

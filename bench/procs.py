@@ -24,7 +24,8 @@ START_TIMEOUT_S = 60.0
 # Probe often: the default reconnect backoff grows past the start timeout on a loaded machine.
 PROBE_CHANNEL_OPTIONS = [
     ("grpc.initial_reconnect_backoff_ms", 100),
-    ("grpc.min_reconnect_backoff_ms", 100),
+    # Also the time one connection attempt may take (the core reads it as such).
+    ("grpc.min_reconnect_backoff_ms", 5000),
     ("grpc.max_reconnect_backoff_ms", 500),
 ]
 STOP_TIMEOUT_S = 20.0
@@ -36,6 +37,7 @@ NO_LIMITS = {
     "OURCHAT_MAX_STREAMS_PER_USER": "0",
     "OURCHAT_SEND_MSGS_PER_USER_PER_MINUTE": "0",
     "OURCHAT_AUTH_CALLS_PER_ADDRESS_PER_MINUTE": "0",
+    "OURCHAT_HTTP_REQUESTS_PER_ADDRESS_PER_MINUTE": "0",
 }
 
 #: Argon2 settings for servers that register many users: cheap, so that set-up is quick.
@@ -60,7 +62,6 @@ def rss_bytes(pid: int) -> int:
 
 def ourchat_env(
     *,
-    http_port: int,
     cheap_argon2: bool,
     database_url: str | None = None,
     redis_url: str | None = None,
@@ -72,7 +73,7 @@ def ourchat_env(
     ``limits_off`` turns ourchat's per-user and per-address limits off (:data:`NO_LIMITS`).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("OURCHAT_")}
-    env.update(OURCHAT_HOST=HOST, OURCHAT_HTTP_PORT=str(http_port), OURCHAT_LOG_LEVEL="WARNING")
+    env.update(OURCHAT_HOST=HOST, OURCHAT_LOG_LEVEL="WARNING")
     if limits_off:
         env.update(NO_LIMITS)
     if cheap_argon2:
@@ -197,7 +198,6 @@ def ourchat_server(
     """``ourchat serve`` on free ports with its data in ``data_dir``."""
     port = free_port()
     env = ourchat_env(
-        http_port=free_port(),
         cheap_argon2=cheap_argon2,
         database_url=database_url,
         redis_url=redis_url,

@@ -139,7 +139,6 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(
         host="127.0.0.1",
         port=0,
-        http_port=0,
         data_dir=tmp_path / "data",
         database_url=database_url,
         argon2_memory_kib=1024,

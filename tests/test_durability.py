@@ -30,7 +30,6 @@ def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         **os.environ,
         "OURCHAT_ARGON2_MEMORY_KIB": "1024",
         "OURCHAT_ARGON2_TIME_COST": "1",
-        "OURCHAT_HTTP_PORT": "0",
     }
     return subprocess.Popen(
         [

@@ -19,11 +19,11 @@ def test_every_setting_is_in_the_readme_table() -> None:
 
 def test_flags_beat_environment_beat_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "ourchat.toml"
-    config.write_text('port = 1000\nhttp_port = 1001\nserver_name = "from-toml"\n')
-    monkeypatch.setenv("OURCHAT_HTTP_PORT", "2001")
+    config.write_text('port = 1000\nhost = "10.0.0.1"\nserver_name = "from-toml"\n')
+    monkeypatch.setenv("OURCHAT_HOST", "10.0.0.2")
     monkeypatch.setenv("OURCHAT_PORT", "2000")
     settings = load_settings(config, port=3000)
-    assert (settings.port, settings.http_port, settings.server_name) == (3000, 2001, "from-toml")
+    assert (settings.port, settings.host, settings.server_name) == (3000, "10.0.0.2", "from-toml")
 
 
 def test_toml_keys_may_sit_under_an_ourchat_table(tmp_path: Path) -> None:

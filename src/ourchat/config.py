@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, SecretStr
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -46,8 +46,19 @@ class Settings(BaseSettings):
 
     # Network
     host: str = "0.0.0.0"
-    port: int = 7777
-    http_port: int = 7778
+    port: int = Field(
+        default=7777, description="the one port: native gRPC, gRPC-Web and every HTTP route"
+    )
+    tls_cert_file: Path | None = Field(
+        default=None, description="PEM certificate chain: the port speaks TLS (with tls_key_file)"
+    )
+    tls_key_file: Path | None = Field(default=None, description="PEM private key of tls_cert_file")
+    http_requests_per_address_per_minute: float = Field(
+        default=120, ge=0, description="sustained rate of plain HTTP requests of one client address"
+    )
+    http_requests_per_address_burst: int = Field(
+        default=16, ge=1, description="plain HTTP requests one client address may make at once"
+    )
 
     # Connections (see ourchat.server.app.grpc_options)
     max_pending_calls: int = Field(
@@ -117,7 +128,7 @@ class Settings(BaseSettings):
         default=300, gt=0, description="how long a verification link works"
     )
     public_base_url: str | None = Field(
-        default=None, description="start of links in mails; default: http://<host>:<http_port>"
+        default=None, description="start of links in mails; default: http(s)://<host>:<port>"
     )
     friend_limit: int = 5000
     add_friend_request_expiry_seconds: int = 3 * 24 * 3600
@@ -225,6 +236,12 @@ class Settings(BaseSettings):
         default=5.0, gt=0, description="how often each process reports its streams and pools"
     )
 
+    @model_validator(mode="after")
+    def _tls_files_together(self) -> Settings:
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("tls_cert_file and tls_key_file go together: set both or neither")
+        return self
+
     @property
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to ``ourchat.db`` inside the data dir."""
@@ -234,10 +251,11 @@ class Settings(BaseSettings):
 
     @property
     def resolved_public_base_url(self) -> str:
-        """Where the HTTP port is reached from outside, without a trailing slash."""
+        """Where the HTTP routes are reached from outside, without a trailing slash."""
         if self.public_base_url:
             return self.public_base_url.rstrip("/")
-        return f"http://{self.host}:{self.http_port}"
+        scheme = "https" if self.tls_cert_file is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     @property
     def resolved_files_dir(self) -> Path:

@@ -79,8 +79,7 @@ async def browser(chromium_path: str) -> AsyncIterator[Any]:
 @pytest.fixture
 def web_url(server: OurChatServer) -> str:
     """Where the server serves the web client (and gRPC-Web beside it)."""
-    port = server.http_port if server.http_port is not None else server.port
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{server.port}"
 
 
 @pytest.fixture

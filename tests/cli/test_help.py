@@ -50,7 +50,7 @@ def _free_port() -> int:
 
 
 async def test_serve_starts_without_migration_chatter(tmp_path: Path) -> None:
-    env = {**os.environ, "OURCHAT_HTTP_PORT": str(_free_port())}
+    env = dict(os.environ)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -13,8 +13,8 @@ from ourchat.server.app import OurChatServer
 @pytest.fixture
 def base_url(server: OurChatServer) -> str:
     """Where the server answers HTTP and gRPC-Web."""
-    assert server.http_port is not None
-    return f"http://127.0.0.1:{server.http_port}"
+    assert server.port is not None
+    return f"http://127.0.0.1:{server.port}"
 
 
 @pytest.fixture

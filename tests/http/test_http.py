@@ -1,9 +1,10 @@
-"""The HTTP port beside gRPC: /v1/status, /v1/avatar and /metrics, served on a real socket."""
+"""The HTTP routes on the one port: /v1/status, /v1/logo, /v1/avatar, /metrics, the rate limit."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from importlib import resources
 
 import grpc
 import httpx
@@ -29,22 +30,26 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(3000)
 WEBP = b"RIFF\x00\x10\x00\x00WEBPVP8 " + os.urandom(100)
 
 
-@pytest.fixture
-async def http(server: OurChatServer) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the server's HTTP port."""
-    assert server.http_port is not None
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.http_port}") as client:
-        yield client
-
-
 async def set_avatar(user: User, key: str) -> None:
     await user.client.call("SetSelfInfo", SetSelfInfoRequest(avatar_key=key))
 
 
-async def test_http_listens_on_its_own_port(server: OurChatServer, http: httpx.AsyncClient) -> None:
-    assert server.http_port not in (None, 0, server.port)
+async def test_every_route_answers_on_the_one_port(
+    server: OurChatServer, http: httpx.AsyncClient, new_user: NewUser
+) -> None:
+    assert str(http.base_url) == f"http://127.0.0.1:{server.port}"
+    alice = await new_user("alice")  # native gRPC on the same port
     response = await http.get("/v1/status")
     assert (response.status_code, response.content) == (200, b"")
+    logo = await http.get("/v1/logo")
+    assert (logo.status_code, logo.headers["content-type"]) == (200, "image/png")
+    assert logo.content == (resources.files("ourchat.http") / "static/logo.png").read_bytes()
+    assert logo.content.startswith(b"\x89PNG\r\n\x1a\nIHDR"[:8])
+    # The official client's avatar URL: the key is there only to defeat caches, and may be empty.
+    avatar = await http.get(f"/v1/avatar?user_id={alice.id}&avatar_key=")
+    assert (avatar.status_code, avatar.content) == (200, default_avatar_png())
+    assert (await http.get("/metrics")).status_code == 200
+    assert (await http.get("/v1/verify/confirm?token=x")).status_code == 400
 
 
 async def test_avatar_of_unknown_or_malformed_user(
@@ -157,10 +162,10 @@ async def test_metrics_count_rpcs(
     )
 
 
-async def test_stop_closes_the_http_port(settings: Settings, clock: ManualClock) -> None:
+async def test_stop_closes_the_port(settings: Settings, clock: ManualClock) -> None:
     server = OurChatServer(settings, clock=clock)
     await server.start()
-    port = server.http_port
+    port = server.port
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
         assert (await client.get("/v1/status")).status_code == 200
     await server.stop(grace=0.5)
@@ -169,7 +174,46 @@ async def test_stop_closes_the_http_port(settings: Settings, clock: ManualClock)
             await client.get("/v1/status")
 
 
-def test_http_port_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Settings().http_port == 7778
-    monkeypatch.setenv("OURCHAT_HTTP_PORT", "8123")
-    assert Settings().http_port == 8123
+async def test_plain_http_is_rate_limited_per_address(
+    settings: Settings, clock: ManualClock
+) -> None:
+    settings = settings.model_copy(
+        update={"http_requests_per_address_per_minute": 60, "http_requests_per_address_burst": 3}
+    )
+    server = OurChatServer(settings, clock=clock)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
+            codes = [(await http.get("/v1/status")).status_code for _ in range(4)]
+            assert codes == [200, 200, 200, 429]
+            refused = await http.get("/v1/logo")
+            assert (refused.status_code, refused.text) == (429, details.TOO_MANY_REQUESTS)
+            assert "grpc-status" not in refused.headers  # a bare 429, as clients expect
+            # Another address has its own budget.
+            other = httpx.AsyncHTTPTransport(local_address="127.0.0.2")
+            async with httpx.AsyncClient(
+                transport=other, base_url=f"http://127.0.0.1:{server.port}"
+            ) as elsewhere:
+                assert (await elsewhere.get("/v1/status")).status_code == 200
+    finally:
+        await server.stop(grace=0.5)
+
+
+async def test_the_default_rate_limit_is_the_references_and_can_be_turned_off(
+    settings: Settings, clock: ManualClock
+) -> None:
+    assert Settings().http_requests_per_address_burst == 16
+    assert Settings().http_requests_per_address_per_minute == 120  # one per 500 ms
+    for rate, expected in ((120, 429), (0, 200)):
+        server = OurChatServer(
+            settings.model_copy(update={"http_requests_per_address_per_minute": rate}),
+            clock=clock,
+        )
+        await server.start()
+        try:
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
+                codes = [(await http.get("/v1/status")).status_code for _ in range(17)]
+            assert codes[:16] == [200] * 16
+            assert codes[16] == expected
+        finally:
+            await server.stop(grace=0.5)

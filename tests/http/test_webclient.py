@@ -51,8 +51,8 @@ def test_build_references_only_shipped_files() -> None:
 
 @pytest.fixture
 async def http(server: OurChatServer) -> AsyncIterator[httpx.AsyncClient]:
-    assert server.http_port is not None
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.http_port}") as client:
+    assert server.port is not None
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
         yield client
 
 
@@ -77,7 +77,7 @@ async def test_page_loads_during_maintenance(settings: Settings, clock: ManualCl
     srv = OurChatServer(settings, clock=clock, start_in_maintenance=True)
     await srv.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{srv.http_port}") as http:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{srv.port}") as http:
             page = await http.get("/")
             assert page.status_code == 200
             script = re.search(r'src="(/assets/[^"]+\.js)"', page.text)

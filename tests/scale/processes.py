@@ -26,7 +26,8 @@ START_TIMEOUT_SECONDS = 60.0
 # machine is still starting the server.
 PROBE_CHANNEL_OPTIONS = [
     ("grpc.initial_reconnect_backoff_ms", 100),
-    ("grpc.min_reconnect_backoff_ms", 100),
+    # Also the time one connection attempt may take (the core reads it as such).
+    ("grpc.min_reconnect_backoff_ms", 5000),
     ("grpc.max_reconnect_backoff_ms", 500),
 ]
 CLI = "from ourchat.cli.main import run; run()"
@@ -83,10 +84,9 @@ class ServerProcess:
     ) -> None:
         self.name = name
         self.port = port or free_port()
-        self.http_port = free_port()
         self.target = f"127.0.0.1:{self.port}"
         self.log_path = data_dir.parent / f"{name}.log"
-        self.env = {**env, "OURCHAT_HTTP_PORT": str(self.http_port)}
+        self.env = dict(env)
         self.args = [
             sys.executable,
             "-c",

@@ -145,7 +145,7 @@ async def kill_bus_connection(cluster: Cluster, server: ServerProcess) -> None:
 async def metric(server: ServerProcess, name: str) -> float:
     """One unlabelled sample from the server's ``/metrics``."""
     async with httpx.AsyncClient() as http:
-        body = (await http.get(f"http://127.0.0.1:{server.http_port}/metrics")).text
+        body = (await http.get(f"http://127.0.0.1:{server.port}/metrics")).text
     for line in body.splitlines():
         if line.startswith(name + " "):
             return float(line.split()[1])

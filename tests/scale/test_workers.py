@@ -181,7 +181,7 @@ async def test_workers_serve_one_port_together(workers_env: dict[str, str], tmp_
                 while sent.msg_id not in [getattr(e, "msg_id", None) for e in events]:
                     events = await stream.wait_for(len(events) + 1)
             async with httpx.AsyncClient() as http:
-                body = (await http.get(f"http://127.0.0.1:{server.http_port}/metrics")).text
+                body = (await http.get(f"http://127.0.0.1:{server.port}/metrics")).text
             # Any worker answers for all of them.
             assert "ourchat_open_streams 4.0" in body.splitlines()
             for stream in streams:

@@ -1,10 +1,12 @@
 """``ourchat serve`` and ``ourchat migrate``: run or prepare a server.
 
+One server per port: ``serve`` stops with one line when its port is taken by anything else.
 ``serve --workers N`` (N > 1) runs N server processes on one port. The parent migrates the
-database once, then starts each worker in a fresh interpreter (multiprocessing *spawn*); every
-worker listens on the same gRPC and HTTP ports with ``SO_REUSEPORT``, so the kernel spreads
-new connections over them. The workers share the PostgreSQL database, the Redis bus and the
-file store, so N > 1 is refused unless ``database_url`` is PostgreSQL and ``redis_url`` is set.
+database once, binds the port, then starts each worker in a fresh interpreter (multiprocessing
+*spawn*) with that socket: every worker accepts connections on it (each has its own internal
+gRPC port), and no process outside the set can join it. The workers share the PostgreSQL
+database, the Redis bus and the file store, so N > 1 is refused unless ``database_url`` is
+PostgreSQL and ``redis_url`` is set.
 
 The parent forwards SIGINT and SIGTERM to the workers as SIGTERM (workers ignore SIGINT, so a
 terminal's Ctrl-C reaches them once, through the parent) and waits for them. If a worker exits
@@ -23,6 +25,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -35,6 +38,7 @@ import typer
 
 from ourchat.cli.exit_codes import ExitCode
 from ourchat.config import Settings, load_settings
+from ourchat.front.listener import PortInUse, bind
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file", exists=True, dir_okay=False)
@@ -64,11 +68,14 @@ def _settings(config: Path | None, **flags: object) -> Settings:
 
 
 async def _serve(
-    settings: Settings, stop_signals: tuple[signal.Signals, ...], maintaining: bool = False
+    settings: Settings,
+    stop_signals: tuple[signal.Signals, ...],
+    maintaining: bool = False,
+    listen_socket: socket.socket | None = None,
 ) -> None:
     from ourchat.server.app import OurChatServer
 
-    server = OurChatServer(settings, start_in_maintenance=maintaining)
+    server = OurChatServer(settings, start_in_maintenance=maintaining, listen_socket=listen_socket)
     try:
         await server.start()
     except BaseException:
@@ -85,7 +92,7 @@ async def _serve(
 
 def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
-    port: Annotated[int | None, typer.Option(help="gRPC port")] = None,
+    port: Annotated[int | None, typer.Option(help="the one port: gRPC, gRPC-Web and HTTP")] = None,
     data_dir: DataDirOpt = None,
     config: ConfigOpt = None,
     workers: Annotated[
@@ -102,14 +109,18 @@ def serve(
 ) -> None:
     """Start an OurChat server (SQLite and local files in the data dir by default)."""
     settings = _settings(config, host=host, port=port, data_dir=data_dir, workers=workers)
-    if settings.workers == 1:
-        asyncio.run(_serve(settings, (signal.SIGINT, signal.SIGTERM), maintaining))
-        return
-    problem = workers_problem(settings)
-    if problem is not None:
-        typer.echo(f"error: {problem}", err=True)
-        raise typer.Exit(ExitCode.USAGE)
-    raise typer.Exit(run_workers(settings, maintaining=maintaining))
+    try:
+        if settings.workers == 1:
+            asyncio.run(_serve(settings, (signal.SIGINT, signal.SIGTERM), maintaining))
+            return
+        problem = workers_problem(settings)
+        if problem is not None:
+            typer.echo(f"error: {problem}", err=True)
+            raise typer.Exit(ExitCode.USAGE)
+        raise typer.Exit(run_workers(settings, maintaining=maintaining))
+    except PortInUse as exc:
+        typer.echo(f"error: {exc.strerror}; is another server running? (--port)", err=True)
+        raise typer.Exit(ExitCode.USAGE) from None
 
 
 def migrate(data_dir: DataDirOpt = None, config: ConfigOpt = None) -> None:
@@ -170,14 +181,15 @@ def worker_settings(settings: Settings, index: int, base_machine_id: int) -> Set
     )
 
 
-def _worker_main(settings: Settings, index: int) -> None:
-    """Body of one worker process."""
+def _worker_main(settings: Settings, index: int, listen_socket: socket.socket) -> None:
+    """Body of one worker process (``listen_socket``: the port, bound by the parent)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _configure_logging(settings, f"[worker {index}] ")
-    asyncio.run(_serve(settings, (signal.SIGTERM,)))
+    asyncio.run(_serve(settings, (signal.SIGTERM,), listen_socket=listen_socket))
 
 
-WorkerTarget = Callable[[Settings, int], None]
+#: A worker's body: ``(settings, index)``, plus the listening socket when the supervisor has one.
+WorkerTarget = Callable[..., None]
 
 
 class Supervisor:
@@ -188,6 +200,7 @@ class Supervisor:
         target: the body of a worker, called as ``target(worker_settings, index)`` in a new
             interpreter (so it must be importable).
         stop_timeout: how long stopping workers get before they are killed.
+        listen_socket: the bound public port, passed to every worker as a third argument.
     """
 
     def __init__(
@@ -195,8 +208,10 @@ class Supervisor:
         settings: Settings,
         target: WorkerTarget = _worker_main,
         stop_timeout: float = STOP_TIMEOUT_SECONDS,
+        listen_socket: socket.socket | None = None,
     ) -> None:
         self.settings = settings
+        self.listen_socket = listen_socket
         self.target = target
         self.stop_timeout = stop_timeout
         self.procs: list[BaseProcess] = []
@@ -226,9 +241,12 @@ class Supervisor:
         for index in range(settings.workers):
             if self.stopping:
                 break
+            args: tuple[object, ...] = (worker_settings(settings, index, base), index)
+            if self.listen_socket is not None:
+                args = (*args, self.listen_socket)
             proc = context.Process(
                 target=self.target,
-                args=(worker_settings(settings, index, base), index),
+                args=args,
                 name=f"ourchat-worker-{index}",
             )
             proc.start()
@@ -291,12 +309,13 @@ def run_workers(settings: Settings, *, maintaining: bool = False) -> int:
     Metrics: unless ``PROMETHEUS_MULTIPROC_DIR`` is already set, the workers share a fresh
     temporary directory for their samples, so ``/metrics`` on any worker covers all of them.
     """
+    listen_socket = bind(settings.host, settings.port)
     asyncio.run(_prepare(settings, maintaining))
     own_metrics_dir = None
     if not os.environ.get(MULTIPROC_ENV):
         own_metrics_dir = tempfile.mkdtemp(prefix="ourchat-metrics-")
         os.environ[MULTIPROC_ENV] = own_metrics_dir
-    supervisor = Supervisor(settings)
+    supervisor = Supervisor(settings, listen_socket=listen_socket)
     previous = {
         sig: signal.signal(sig, supervisor.request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
     }
@@ -305,6 +324,7 @@ def run_workers(settings: Settings, *, maintaining: bool = False) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        listen_socket.close()
         if own_metrics_dir is not None:
             del os.environ[MULTIPROC_ENV]
             shutil.rmtree(own_metrics_dir, ignore_errors=True)

@@ -61,7 +61,8 @@ class BaseClient:
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
                 # Notice a restarted server quickly; the SDK does its own retry pacing.
                 ("grpc.initial_reconnect_backoff_ms", 100),
-                ("grpc.min_reconnect_backoff_ms", 100),
+                # Also the time one connection attempt may take (the core reads it as such).
+                ("grpc.min_reconnect_backoff_ms", 5000),
                 ("grpc.max_reconnect_backoff_ms", 2000),
             ],
         )

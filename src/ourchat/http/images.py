@@ -1,10 +1,11 @@
-"""The default avatar picture of the HTTP side (image types are judged in domain.avatars)."""
+"""The pictures of the HTTP side: the default avatar and the logo (image types: domain.avatars)."""
 
 from __future__ import annotations
 
 import functools
 import struct
 import zlib
+from importlib import resources
 
 _AVATAR_SIDE = 128
 _BACKGROUND = (0xD9, 0xDE, 0xE4)
@@ -40,3 +41,9 @@ def default_avatar_png() -> bytes:
         + _png_chunk(b"IDAT", zlib.compress(bytes(rows), 9))
         + _png_chunk(b"IEND", b"")
     )
+
+
+@functools.cache
+def logo_png() -> bytes:
+    """The server's logo (``static/logo.png``, drawn by ``scripts/make_logo.py``)."""
+    return resources.files("ourchat.http").joinpath("static/logo.png").read_bytes()

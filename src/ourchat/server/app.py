@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 from typing import Any
 
 import grpc
@@ -35,7 +36,11 @@ from ourchat.domain.tokens import TokenIssuer
 from ourchat.errors import Unavailable
 from ourchat.files.janitor import PeriodicJob
 from ourchat.files.store import LocalFileStore
-from ourchat.http.app import HttpServer, build_app
+from ourchat.front.addresses import ClientAddresses
+from ourchat.front.listener import Front, bind
+from ourchat.front.tls import tls_context
+from ourchat.http.app import build_app
+from ourchat.http.server import HttpServer
 from ourchat.rpc.pipeline import Pipeline
 from ourchat.server.library_services import DecodingChecked
 from ourchat.server.servicers import SERVICES, generic_handlers
@@ -48,6 +53,8 @@ from ourchat.storage.migrate import upgrade_to_head
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+#: Where grpcio listens for the connections the front joins to it.
+INTERNAL_HOST = "127.0.0.1"
 
 
 def grpc_options(settings: Settings) -> list[tuple[str, int]]:
@@ -69,7 +76,7 @@ def grpc_options(settings: Settings) -> list[tuple[str, int]]:
     """
     return [
         ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-        ("grpc.so_reuseport", 1),
+        ("grpc.so_reuseport", 0),  # its port is internal: one per process
         ("grpc.server.max_pending_requests", settings.max_pending_calls),
         ("grpc.server.max_pending_requests_hard_limit", settings.max_pending_calls),
         ("grpc.server_max_unrequested_time_in_server", settings.pending_call_timeout_seconds),
@@ -124,14 +131,18 @@ class OurChatServer:
         *,
         clock: Clock | None = None,
         start_in_maintenance: bool = False,
+        listen_socket: socket.socket | None = None,
     ) -> None:
+        """``listen_socket``: the public socket, when a supervisor bound it for its workers."""
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.start_in_maintenance = start_in_maintenance
         self.deps: Deps | None = None
         self.pipeline: Pipeline | None = None
         self.port: int | None = None
-        self.http_port: int | None = None
+        self.grpc_port: int | None = None
+        self._listen_socket = listen_socket
+        self._front: Front | None = None
         self._http: HttpServer | None = None
         self._janitor: PeriodicJob | None = None
         self._grpc: Any = None
@@ -144,6 +155,9 @@ class OurChatServer:
     async def start(self) -> int:
         """Migrate, load the identity, start the bus and listen; returns the bound port."""
         base = self.settings
+        # The port first: a server that cannot have it stops before touching anything.
+        sock = self._listen_socket or bind(base.host, base.port)
+        self._listen_socket = sock
         db = await prepare_database(base)
         async with db.read() as conn:
             # Settings changed by SetConfig (stored in the database) apply from the start.
@@ -192,8 +206,9 @@ class OurChatServer:
         await state_sync.load_at_start(deps, base)
         await file_rules.clean_up(deps, at_start=True)
         self.pipeline = pipeline = Pipeline(deps)
+        addresses = ClientAddresses()
         server = grpc.aio.server(options=grpc_options(settings))
-        server.add_generic_rpc_handlers(generic_handlers(pipeline))
+        server.add_generic_rpc_handlers(generic_handlers(pipeline, addresses.of_peer))
         self._health = health.aio.HealthServicer()  # type: ignore[attr-defined]
         health_pb2_grpc.add_HealthServicer_to_server(self._health, DecodingChecked(server))
         names = [s.full_name for s in SERVICES.values()]
@@ -201,13 +216,18 @@ class OurChatServer:
             ReflectionServicer([*names, reflection.SERVICE_NAME]),
             DecodingChecked(server),
         )
-        self.port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+        # grpcio listens on the loopback only; the front joins native gRPC clients to it.
+        self.grpc_port = server.add_insecure_port(f"{INTERNAL_HOST}:0")
         await server.start()
         for name in ["", *names]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._grpc = server
-        self._http = HttpServer(build_app(deps, pipeline), settings.host, settings.http_port)
-        self.http_port = await self._http.start()
+        self._http = HttpServer(build_app(deps, pipeline))
+        await self._http.start()
+        self._front = Front(
+            self.grpc_port, self._http.protocol, tls=tls_context(settings), addresses=addresses
+        )
+        self.port = await self._front.start(sock)
         self._janitor = PeriodicJob(
             "file-cleanup",
             lambda: file_rules.clean_up(deps),
@@ -227,9 +247,10 @@ class OurChatServer:
         )
         self._room_sweep.start()
         log.info(
-            "ourchat listening on %s:%d (gRPC); data in %s; database %s",
+            "ourchat listening on %s:%d (gRPC, gRPC-Web and HTTP%s); data in %s; database %s",
             settings.host,
             self.port,
+            ", TLS" if settings.tls_cert_file is not None else "",
             settings.data_dir.absolute(),
             db.engine.url.render_as_string(hide_password=True),
         )
@@ -250,6 +271,8 @@ class OurChatServer:
         if self.deps is not None:
             with contextlib.suppress(Exception):
                 await self.deps.last_seen.flush(self.deps.db)
+        if self._front is not None:
+            await self._front.stop_accepting()
         if self._health is not None:
             await self._health.enter_graceful_shutdown()
         if self.deps is not None:
@@ -261,10 +284,19 @@ class OurChatServer:
             await self.deps.bus.close()
         if self._grpc is not None:
             await self._grpc.stop(grace)
+        if self._front is not None:
+            self._front.close_connections()
+        if self._listen_socket is not None:
+            self._listen_socket.close()
         if self.deps is not None:
             await self.deps.file_store.close()
             await self.deps.db.dispose()
             self.deps.passwords.close()
+
+    @property
+    def http_port(self) -> int | None:
+        """The port of the HTTP routes and gRPC-Web: the one port, :attr:`port`."""
+        return self.port
 
     async def wait(self) -> None:
         """Block until the gRPC server stops."""

@@ -101,7 +101,7 @@ def settings(settings: Settings, inbox: Inbox) -> Settings:
 @pytest.fixture
 async def base_url(server: OurChatServer) -> str:
     """The server's HTTP address, also used as ``public_base_url`` in the mailed links."""
-    url = f"http://127.0.0.1:{server.http_port}"
+    url = f"http://127.0.0.1:{server.port}"
     deps_of(server).settings.public_base_url = url
     return url
 
@@ -380,8 +380,10 @@ async def test_a_client_that_hangs_up_leaves_nothing_waiting(
     assert await eventually(lambda: len(waiters) == 0)
 
 
-def test_links_default_to_the_http_address() -> None:
-    settings = Settings(host="chat.example.org", http_port=8080)
+def test_links_default_to_the_server_address() -> None:
+    settings = Settings(host="chat.example.org", port=8080)
     assert settings.resolved_public_base_url == "http://chat.example.org:8080"
+    tls = Settings(host="chat.example.org", port=8443, tls_cert_file="c.pem", tls_key_file="k.pem")
+    assert tls.resolved_public_base_url == "https://chat.example.org:8443"
     settings.public_base_url = "https://chat.example.org/"
     assert settings.resolved_public_base_url == "https://chat.example.org"

@@ -102,7 +102,7 @@ async def test_http_routes_answer_503_except_status(
     assert server.deps is not None
     admin = await new_user("admin")
     await grant(server.deps, admin.id)
-    base = f"http://127.0.0.1:{server.http_port}"
+    base = f"http://127.0.0.1:{server.port}"
     async with httpx.AsyncClient(base_url=base) as http:
         assert (await http.get(f"/v1/avatar?user_id={admin.id}")).status_code == 200
         await admin.client.set_maintenance(True)
