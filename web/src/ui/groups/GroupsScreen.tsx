@@ -84,6 +84,38 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
         </form>
         <Feedback error={join.error} note={join.note} />
       </section>
+      {timeline.invites.length > 0 && (
+        <section class="panel" aria-labelledby="invites-h">
+          <h2 id="invites-h">{t.invitations}</h2>
+          <ul class="plain">
+            {timeline.invites.map((i) => {
+              const group = client.sessionTitle(i.sessionId);
+              return (
+                <li key={i.sessionId.toString()} class="request">
+                  <span>
+                    <strong>{group}</strong> ← {client.userName(i.inviterId)} {i.message && <q>{i.message}</q>}
+                  </span>
+                  <button
+                    type="button"
+                    class="primary"
+                    aria-label={`${t.accept} ${group}`}
+                    onClick={() => void answer.run(() => client.answerInvite(i.sessionId, i.inviterId, true))}
+                  >
+                    {t.accept}
+                  </button>
+                  <button
+                    type="button"
+                    aria-label={`${t.decline} ${group}`}
+                    onClick={() => void answer.run(() => client.answerInvite(i.sessionId, i.inviterId, false))}
+                  >
+                    {t.decline}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
       {timeline.joinRequests.length > 0 && (
         <section class="panel" aria-labelledby="join-h">
           <h2 id="join-h">{t.joinRequests}</h2>
