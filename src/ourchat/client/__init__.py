@@ -29,7 +29,7 @@ from ourchat.client._errors import (
 from ourchat.client._files import DEFAULT_CHUNK_SIZE, ProgressCallback, file_hash
 from ourchat.client._keys import KeyPair, new_key_pair
 from ourchat.client._messages import Backoff, DisconnectCallback, Event
-from ourchat.client._social import ALL_SESSION_VALUES, SessionValue
+from ourchat.client._social import ALL_SESSION_VALUES, SessionInfo, SessionValue
 
 __all__ = [
     "ALL_ACCOUNT_VALUES",
@@ -60,6 +60,7 @@ __all__ = [
     "ResourceExhaustedError",
     "ServerPermission",
     "SessionDescription",
+    "SessionInfo",
     "SessionValue",
     "SignalType",
     "UnauthenticatedError",
