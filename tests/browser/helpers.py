@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from typing import Any
 
 PASSWORD = "correct-Horse-battery-9"
+
+
+def picture(width: int = 160, height: int = 100) -> bytes:
+    """A real PNG (a colour gradient) of the given size."""
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((x * 255 // width, y * 255 // height, 160)) for x in range(width))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def register(page: Any, name: str, email: str | None = None) -> str:

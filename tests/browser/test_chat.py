@@ -3,7 +3,6 @@ images, and a dropped connection that resumes without losing or doubling a messa
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -12,14 +11,11 @@ from ourchat.clock import ManualClock
 from ourchat.config import Settings
 from ourchat.server.app import OurChatServer
 from tests.browser.conftest import NewPage
-from tests.browser.helpers import befriend, open_chat, register, send
+from tests.browser.helpers import befriend, open_chat, picture, register, send
 
 Shot = Callable[[Any, str], Awaitable[Path]]
 
-# A 2x2 red PNG.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
-)
+PNG = picture()
 
 
 async def two_friends(new_page: NewPage) -> tuple[Any, Any]:
@@ -66,7 +62,7 @@ async def test_image_renders_on_the_other_side(new_page: NewPage, shot: Shot) ->
     await alice.get_by_role("button", name="Send").click()
     img = bob.locator(".message.theirs img[data-file-index='0']")
     await img.wait_for()
-    assert await img.evaluate("i => i.complete && i.naturalWidth") == 2
+    assert await img.evaluate("i => i.complete && i.naturalWidth") == 160
     await shot(bob, "chat-image")
 
 

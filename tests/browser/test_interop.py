@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,12 +11,10 @@ from typing import Any
 
 from ourchat.client import OurChatClient
 from tests.browser.conftest import NewPage
-from tests.browser.helpers import open_chat, register, tab
+from tests.browser.helpers import open_chat, picture, register, tab
 from tests.helpers import Stream, register_user
 
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
-)
+PNG = picture()
 
 
 async def test_images_cross_between_sdk_and_web_client(
@@ -41,14 +38,14 @@ async def test_images_cross_between_sdk_and_web_client(
     stream = Stream(sdk.client)
     try:
         # The SDK sends the way the official client does: upload for the session, then IO://0.
-        picture = tmp_path / "from-sdk.png"
-        picture.write_bytes(PNG)
-        key = await sdk.client.upload_file(picture, session_id=session_id, auto_clean=True)
+        path = tmp_path / "from-sdk.png"
+        path.write_bytes(PNG)
+        key = await sdk.client.upload_file(path, session_id=session_id, auto_clean=True)
         await sdk.client.send_msg(session_id, "look ![image](IO://0)", involved_files=[key])
         await open_chat(web, sdk.name)
         img = web.locator(".message.theirs img[data-file-index='0']")
         await img.wait_for()
-        assert await img.evaluate("i => i.complete && i.naturalWidth") == 2
+        assert await img.evaluate("i => i.complete && i.naturalWidth") == 160
 
         # The web client sends an image; the SDK reads the same convention and the same bytes.
         await web.get_by_label("Attach file").set_input_files(

@@ -101,7 +101,7 @@ describe("timeline", () => {
       inviterId,
       message: "join us",
     });
-    let s = applyEvents(emptyTimeline(ME), [invite(1n, 2n), invite(2n, 3n)]);
+    let s = applyEvents(emptyTimeline(ME), [invite(1n, 2n), invite(2n, 3n), invite(3n, ME)]);
     expect(s.invites.map((i) => i.inviterId)).toEqual([3n]);
     s = dropInvite(s, 5n);
     expect(s.invites).toEqual([]);

@@ -132,6 +132,8 @@ export function applyEvent(state: Timeline, e: ChatEvent): Timeline {
       };
     }
     case "sessionInvite": {
+      // The inviter sees the invitation too; only the invitee answers it.
+      if (e.inviterId === s.me) return s;
       const rest = s.invites.filter((i) => i.sessionId !== e.sessionId);
       const invite = { sessionId: e.sessionId, inviterId: e.inviterId, message: e.message, time: e.time };
       return { ...s, invites: [...rest, invite] };
