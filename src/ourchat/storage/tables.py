@@ -68,10 +68,12 @@ class Int64(_Saturating):
     """
 
     impl = BigInteger
+    cache_ok = True
 
 
 class _SqliteInt64(_Saturating):
     impl = Integer
+    cache_ok = True
 
 
 # An auto-incrementing 64-bit key (SQLite only auto-increments INTEGER PRIMARY KEY).
