@@ -110,6 +110,17 @@ users = Table(
     Column("failed_login_since", Int64, nullable=True),
 )
 
+# Failed logins of one account from one client address (the account-wide count is on users).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("address", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("since", Int64, nullable=False),
+    Index("ix_login_failures_since", "since"),
+)
+
 # Verification links sent by AuthService.Verify; confirmed by GET /v1/verify/confirm.
 email_verifications = Table(
     "email_verifications",
