@@ -6,8 +6,6 @@ Every command talks to the server through the SDK (``ourchat.client``) with the 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -43,6 +41,7 @@ from ourchat.cli.common import (
     start_of_now,
 )
 from ourchat.cli.config_store import Profile
+from ourchat.cli.pending import REPLAY_IDLE_SECONDS, replay
 from ourchat.cli.render import describe, event_json, kind
 from ourchat.client import (
     Event,
@@ -62,7 +61,7 @@ PasswordOpt = Annotated[
 ]
 
 #: Default seconds without any event after which `history` decides the replay is over.
-HISTORY_IDLE_SECONDS = 1.0
+HISTORY_IDLE_SECONDS = REPLAY_IDLE_SECONDS
 
 
 # Account ---------------------------------------------------------------------------------
@@ -250,29 +249,16 @@ async def read_history(
     """The messages of one session visible to the caller, oldest first.
 
     There is no history call in the protocol, so this replays the caller's events from the
-    start (FetchMsgs from time 0) and keeps that session's messages, dropping recalled ones.
-    The replay is over — and the stream is closed — at the first event newer than the server's
-    clock when the command started (so live traffic cannot keep it open), or when no event
-    arrived for ``idle`` seconds.
+    start (see :func:`ourchat.cli.pending.replay`) and keeps that session's messages, dropping
+    recalled ones.
     """
-    until = await client.server_time_us()
     kept: dict[int, Event] = {}
-    stream = client.fetch_msgs(0)
-    async with contextlib.aclosing(stream):  # type: ignore[type-var]
-        iterator = aiter(stream)
-        while True:
-            try:
-                async with asyncio.timeout(idle):
-                    event = await anext(iterator)
-            except (TimeoutError, StopAsyncIteration):
-                break
-            if event.time.ToMicroseconds() > until:
-                break
-            variant = kind(event)
-            if variant == "msg" and event.msg.session_id == session_id:
-                kept[event.msg_id] = event
-            elif variant == "recall":
-                kept.pop(event.recall.msg_id, None)
+    for event in await replay(client, idle=idle):
+        variant = kind(event)
+        if variant == "msg" and event.msg.session_id == session_id:
+            kept[event.msg_id] = event
+        elif variant == "recall":
+            kept.pop(event.recall.msg_id, None)
     messages = list(kept.values())
     return messages[-limit:] if limit else messages
 

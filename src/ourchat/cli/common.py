@@ -342,6 +342,11 @@ class Names:
         """How to show a user."""
         return (await self.lookup(user_id))[0]
 
+    async def label(self, user_id: int) -> str:
+        """``name (ocid X)``: a person's name beside the ocid that commands take."""
+        name, ocid = await self.lookup(user_id)
+        return f"{name} (ocid {ocid})" if ocid else name
+
 
 def iso_time(ts: Timestamp) -> str:
     """A timestamp as ISO 8601 UTC text."""
