@@ -144,7 +144,13 @@ def _describe(exc: OurChatRpcError, server: str | None, session: int | None) -> 
     if isinstance(exc, UnavailableError) and detail not in _HINTS:
         if detail in _SERVER_UNAVAILABLE:
             return CliError(detail, "try again in a moment", code=ExitCode.UNREACHABLE)
-        return unreachable(server)
+        if _is_connection_failure(detail):
+            return unreachable(server)
+        return CliError(
+            f"The connection to the server{f' at {server}' if server else ''} broke ({detail})",
+            "try again in a moment",
+            code=ExitCode.UNREACHABLE,
+        )
     message = detail
     if detail in _EXPLANATIONS:
         message = f"{detail} ({_EXPLANATIONS[detail]})"
@@ -159,6 +165,15 @@ def _describe(exc: OurChatRpcError, server: str | None, session: int | None) -> 
     if hint is not None and "{session}" in hint:
         hint = hint.format(session=session) if session is not None else _HINTS_WITHOUT_ID[detail]
     return CliError(message, hint)
+
+
+def _is_connection_failure(detail: str) -> bool:
+    """Whether an UNAVAILABLE detail from the gRPC library means "nobody answers there"."""
+    text = detail.lower()
+    return any(
+        sign in text
+        for sign in ("failed to connect", "connection refused", "errors resolving", "dns")
+    )
 
 
 def disconnect_reason(error: OurChatRpcError | None) -> str:
