@@ -7,7 +7,7 @@ import contextlib
 import datetime
 import json
 import sys
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -317,6 +317,49 @@ async def resolve_user(client: OurChatClient, who: str) -> int:
         if who.isdigit():
             return int(who)
         fail(f"{details.USER_NOT_FOUND}: {who}", "give an ocid or a numeric user id")
+
+
+async def private_sessions(
+    client: OurChatClient, me: int, sessions: Iterable[int]
+) -> dict[int, int]:
+    """friend id → the two-person session shared with them (unnamed ones preferred)."""
+    found: dict[int, tuple[bool, int]] = {}
+    values = [SessionValue.Value("QUERY_VALUES_NAME"), SessionValue.Value("QUERY_VALUES_MEMBERS")]
+    for session_id in sessions:
+        try:
+            info = await client.get_session_info(session_id=session_id, values=values)
+        except (NotFoundError, PermissionDeniedError):
+            continue
+        others = [m for m in info.members if m != me]
+        if len(info.members) != 2 or len(others) != 1:
+            continue
+        unnamed = not info.name
+        best = found.get(others[0])
+        if best is None or (unnamed and not best[0]):
+            found[others[0]] = (unnamed, session_id)
+    return {friend: session for friend, (_, session) in found.items()}
+
+
+async def session_arg(server: str | None, text: str) -> int:
+    """A session given on the command line: its id, or a friend's ocid for your private session."""
+    if text.isdigit():
+        return int(text)
+    async with logged_in(server) as (client, profile):
+        try:
+            friend_id = await client.get_id(text)
+        except NotFoundError:
+            usage_error(
+                f"Not a session id or a friend's ocid: {text}",
+                "see `ourchat sessions list` and `ourchat friends list`",
+            )
+        mine = await client.get_account_info(values=[AccountValue.Value("QUERY_VALUES_SESSIONS")])
+        shared = await private_sessions(client, profile.user_id, mine.sessions)
+    if friend_id not in shared:
+        fail(
+            f"{text} is not your friend",
+            f"send a friend request with `ourchat friends add {text}`",
+        )
+    return shared[friend_id]
 
 
 def parse_session(text: str) -> int:

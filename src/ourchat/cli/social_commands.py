@@ -18,6 +18,7 @@ from ourchat.cli.common import (
     out,
     parse_session,
     print_json,
+    private_sessions,
     require_member,
     resolve_user,
     run,
@@ -32,7 +33,6 @@ from ourchat.cli.pending import (
 from ourchat.client import (
     AccountValue,
     NotFoundError,
-    OurChatClient,
     PermissionDeniedError,
     SessionValue,
 )
@@ -211,25 +211,6 @@ def friends_requests(
     run(main, server=server)
 
 
-async def _private_sessions(client: OurChatClient, me: int, sessions: list[int]) -> dict[int, int]:
-    """friend id → the two-person session shared with them (unnamed ones preferred)."""
-    found: dict[int, tuple[bool, int]] = {}
-    values = [SessionValue.Value("QUERY_VALUES_NAME"), SessionValue.Value("QUERY_VALUES_MEMBERS")]
-    for session_id in sessions:
-        try:
-            info = await client.get_session_info(session_id=session_id, values=values)
-        except (NotFoundError, PermissionDeniedError):
-            continue
-        others = [m for m in info.members if m != me]
-        if len(info.members) != 2 or len(others) != 1:
-            continue
-        unnamed = not info.name
-        best = found.get(others[0])
-        if best is None or (unnamed and not best[0]):
-            found[others[0]] = (unnamed, session_id)
-    return {friend: session for friend, (_, session) in found.items()}
-
-
 @friends_app.command("list")
 def friends_list(as_json: JsonOpt = False, server: ServerOpt = None) -> None:
     """List your friends (with the private session you share)."""
@@ -242,7 +223,7 @@ def friends_list(as_json: JsonOpt = False, server: ServerOpt = None) -> None:
                     AccountValue.Value("QUERY_VALUES_SESSIONS"),
                 ]
             )
-            private = await _private_sessions(client, profile.user_id, list(mine.sessions))
+            private = await private_sessions(client, profile.user_id, list(mine.sessions))
             friends: list[dict[str, Any]] = []
             for friend_id in mine.friends:
                 info = await client.get_account_info(
