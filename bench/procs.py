@@ -24,8 +24,6 @@ START_TIMEOUT_S = 60.0
 # Probe often: the default reconnect backoff grows past the start timeout on a loaded machine.
 PROBE_CHANNEL_OPTIONS = [
     ("grpc.initial_reconnect_backoff_ms", 100),
-    # Also the time one connection attempt may take (the core reads it as such).
-    ("grpc.min_reconnect_backoff_ms", 5000),
     ("grpc.max_reconnect_backoff_ms", 500),
 ]
 STOP_TIMEOUT_S = 20.0

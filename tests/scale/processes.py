@@ -26,8 +26,6 @@ START_TIMEOUT_SECONDS = 60.0
 # machine is still starting the server.
 PROBE_CHANNEL_OPTIONS = [
     ("grpc.initial_reconnect_backoff_ms", 100),
-    # Also the time one connection attempt may take (the core reads it as such).
-    ("grpc.min_reconnect_backoff_ms", 5000),
     ("grpc.max_reconnect_backoff_ms", 500),
 ]
 CLI = "from ourchat.cli.main import run; run()"
