@@ -54,7 +54,7 @@ async def test_native_connections_are_known_by_their_real_address(
     async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
         await channel.unary_unary("/service.basic.v1.BasicService/Ping")(b"", timeout=10)
         assert len(front.addresses) == before + 1
-    for _ in range(200):
+    for _ in range(1000):
         if len(front.addresses) == before:
             break
         await asyncio.sleep(0.01)

@@ -41,10 +41,9 @@ class PipeEnd(asyncio.Protocol):
             self.peer.write(early)
 
     def eof_received(self) -> bool:
-        peer = self.peer
-        if peer is not None and peer.transport is not None and peer.transport.can_write_eof():
-            peer.transport.write_eof()
-            return True  # half-close: keep reading what the other side still sends
+        # HTTP/2 has no half-closed connections: one side done means both are.
+        if self.peer is not None and self.peer.transport is not None:
+            self.peer.transport.close()
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
