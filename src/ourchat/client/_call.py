@@ -29,6 +29,7 @@ from ourchat._pb.service.ourchat.webrtc.signal.v1.signal_pb2 import (
     SIGNAL_TYPE_ICE_CANDIDATE,
     SIGNAL_TYPE_OFFER,
 )
+from ourchat.client._errors import OurChatRpcError
 
 if TYPE_CHECKING:
     from ourchat.client._client import OurChatClient
@@ -220,11 +221,20 @@ class Call:
         await self._send_candidates(user_id, offer.candidates)
 
     async def _read(self, events: AsyncIterator[Event]) -> None:
-        async for event in events:
-            try:
-                await self._handle(event)
-            except Exception:
-                log.exception("call %d: could not handle a %s event", self.room_id, event)
+        try:
+            async for event in events:
+                try:
+                    await self._handle(event)
+                except Exception:
+                    kind = event.WhichOneof("respond_event_type")
+                    log.exception("call %d: could not handle a %s event", self.room_id, kind)
+        except OurChatRpcError as exc:
+            # The stream was refused for good (say, the token expired): nobody waits forever.
+            log.warning("call %d: the event stream ended: %s", self.room_id, exc)
+            waiting = [self._stream_ready, *self._peer_ready.values()]
+            for future in waiting:
+                if future is not None and not future.done():
+                    future.set_exception(exc)
 
     async def _handle(self, event: Event) -> None:
         kind = event.WhichOneof("respond_event_type")
