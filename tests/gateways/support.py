@@ -32,14 +32,18 @@ class JsonClient:
     def __init__(self, socket: ClientConnection) -> None:
         self.socket = socket
         self.frames: list[dict[str, Any]] = []
+        self.binary: list[bytes] = []
         self._new = asyncio.Event()
         self._reader = asyncio.create_task(self._read())
         self._seen = 0
 
     async def _read(self) -> None:
         try:
-            async for text in self.socket:
-                self.frames.append(json.loads(text))
+            async for data in self.socket:
+                if isinstance(data, bytes):
+                    self.binary.append(data)
+                else:
+                    self.frames.append(json.loads(data))
                 self._new.set()
         except websockets.ConnectionClosed:
             pass
@@ -59,6 +63,15 @@ class JsonClient:
                         return frame
                 self._new.clear()
                 await self._new.wait()
+
+    async def binary_frames(self, count: int, timeout: float = 5.0) -> list[bytes]:
+        """The next ``count`` binary frames."""
+        async with asyncio.timeout(timeout):
+            while len(self.binary) < count:
+                self._new.clear()
+                await self._new.wait()
+        taken, self.binary = self.binary[:count], self.binary[count:]
+        return taken
 
     async def ask(self, frame: dict[str, Any], reply: int) -> dict[str, Any]:
         """Send ``frame`` and wait for the next frame with code ``reply``."""

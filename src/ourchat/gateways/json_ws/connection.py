@@ -77,6 +77,17 @@ class Connection:
             with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
                 await self.websocket.send_text(text)
 
+    async def send_with_packages(self, frame: Json, packages: list[bytes]) -> None:
+        """Send a frame and then binary frames, with nothing in between."""
+        text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+        async with self._send_lock:
+            if self.websocket.application_state != WebSocketState.CONNECTED:
+                return
+            with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+                await self.websocket.send_text(text)
+                for package in packages:
+                    await self.websocket.send_bytes(package)
+
     async def call(
         self,
         method: str,

@@ -18,12 +18,14 @@ from ourchat.deps import Deps
 from ourchat.errors import OurChatError
 from ourchat.gateways.json_ws.connection import Connection
 from ourchat.gateways.json_ws.frames import FrameError
+from ourchat.gateways.json_ws.v1 import V1
+from ourchat.gateways.json_ws.v2 import V2
 from ourchat.gateways.json_ws.v3 import V3
 from ourchat.gateways.json_ws.versions import Version
 
 log = logging.getLogger(__name__)
 
-VERSIONS: dict[str, Version] = {"3": V3}
+VERSIONS: dict[str, Version] = {"1": V1, "2": V2, "3": V3}
 #: Largest text frame read (a bigger one is answered with the error frame).
 MAX_FRAME_BYTES = 1 << 20
 UNKNOWN_CODE = "Unknown Code"
