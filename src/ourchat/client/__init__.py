@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from ourchat.client._accounts import ALL_ACCOUNT_VALUES, PUBLIC_ACCOUNT_VALUES, AccountValue
 from ourchat.client._admin import MonitoringMetrics, ServerPermission, UserPage
+from ourchat.client._aiortc import AiortcPeer, rtc_configuration
+from ourchat.client._call import Call, IceCandidate, Peer, PeerFactory, SessionDescription
 from ourchat.client._calls import SignalType
 from ourchat.client._client import OurChatClient
 from ourchat.client._errors import (
@@ -35,12 +37,15 @@ __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "PUBLIC_ACCOUNT_VALUES",
     "AccountValue",
+    "AiortcPeer",
     "AlreadyExistsError",
     "Backoff",
+    "Call",
     "DeadlineExceededError",
     "DisconnectCallback",
     "Event",
     "FailedPreconditionError",
+    "IceCandidate",
     "InternalError",
     "InvalidArgumentError",
     "KeyPair",
@@ -48,10 +53,13 @@ __all__ = [
     "NotFoundError",
     "OurChatClient",
     "OurChatRpcError",
+    "Peer",
+    "PeerFactory",
     "PermissionDeniedError",
     "ProgressCallback",
     "ResourceExhaustedError",
     "ServerPermission",
+    "SessionDescription",
     "SessionInfo",
     "SessionValue",
     "SignalType",
@@ -61,4 +69,5 @@ __all__ = [
     "UserPage",
     "file_hash",
     "new_key_pair",
+    "rtc_configuration",
 ]
