@@ -52,7 +52,7 @@ class JsonClient:
         """Send a frame (a dict as JSON text; str and bytes as they are)."""
         await self.socket.send(json.dumps(frame) if isinstance(frame, dict) else frame)
 
-    async def next(self, code: int | None = None, timeout: float = 5.0) -> dict[str, Any]:
+    async def next(self, code: int | None = None, timeout: float = 15.0) -> dict[str, Any]:
         """The next unread frame (with ``code``, skipping others when given)."""
         async with asyncio.timeout(timeout):
             while True:
@@ -64,7 +64,7 @@ class JsonClient:
                 self._new.clear()
                 await self._new.wait()
 
-    async def binary_frames(self, count: int, timeout: float = 5.0) -> list[bytes]:
+    async def binary_frames(self, count: int, timeout: float = 15.0) -> list[bytes]:
         """The next ``count`` binary frames."""
         async with asyncio.timeout(timeout):
             while len(self.binary) < count:
