@@ -515,3 +515,22 @@ room_invitations = Table(
     Column("inviter_id", BigInteger, nullable=False),
     Column("created_at", BigInteger, nullable=False),
 )
+
+# REST API accounts (seed 003): the phone number and profile fields only that API has.
+rest_profiles = Table(
+    "rest_profiles",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("phone", String(32), nullable=True, unique=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("sex", SmallInteger, nullable=False, default=0),
+)
+
+# The last event a REST push client acknowledged; later ones are pushed again on reconnection.
+rest_push_cursors = Table(
+    "rest_push_cursors",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("msg_id", BigInteger, nullable=False),
+    Column("time_us", BigInteger, nullable=False),
+)
