@@ -34,6 +34,7 @@ from ourchat.cli.common import (
     session_arg,
     start_of_now,
 )
+from ourchat.cli.file_links import show_files
 from ourchat.cli.pending import replay
 from ourchat.client import (
     Backoff,
@@ -191,9 +192,9 @@ def _input_lines(loop: asyncio.AbstractEventLoop, screen: Screen) -> asyncio.Que
 
 
 def _show(event: Event, who: str) -> str:
-    text = "(encrypted)" if event.msg.is_encrypted else event.msg.markdown_text
-    files = f"  [files: {', '.join(event.msg.involved_files)}]" if event.msg.involved_files else ""
-    return f"[{local_clock(event.time)}] {who}: {text}{files}"
+    keys = list(event.msg.involved_files)
+    text = "(encrypted)" if event.msg.is_encrypted else show_files(event.msg.markdown_text, keys)
+    return f"[{local_clock(event.time)}] {who}: {text}"
 
 
 async def _receive(
