@@ -82,7 +82,7 @@ class HttpServer:
             lifespan="off",
             log_config=None,
             access_log=False,
-            ws="none",
+            ws="websockets-sansio",
             timeout_graceful_shutdown=5,
         )
         server = _EmbeddedServer(config)
