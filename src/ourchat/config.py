@@ -126,6 +126,9 @@ class Settings(BaseSettings):
 
     # Sessions
     verification_expire_time_seconds: int = 3 * 24 * 3600
+    room_key_duration_seconds: int = Field(
+        default=30 * 24 * 3600, gt=0, description="age at which an e2ee session's room key rotates"
+    )
 
     # Files
     files_dir: Path | None = Field(

@@ -2,7 +2,9 @@
 
 Each send is checked on its own (membership, permission 1, mute, E2EE, files); the accepted
 ones are stored together with one id allocation and one multi-row insert, committed once,
-published in order, and only then acknowledged. A refused send writes nothing. When the
+published in order, and only then acknowledged. A send into an e2ee session whose room key is
+due for rotation is followed, in the same transaction, by the sender's rotation request
+(:func:`ourchat.domain.room_keys.rotate_if_due`). A refused send writes nothing. When the
 database fails, every send of that batch fails with it, so nothing is acknowledged unstored.
 """
 
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 from ourchat import details
 from ourchat.delivery import payloads
 from ourchat.delivery.events import Audience
+from ourchat.domain import room_keys
 from ourchat.domain.files import require_readable
 from ourchat.errors import OurChatError, PermissionDenied
 from ourchat.storage import events as stored_events
@@ -141,6 +144,13 @@ async def _write(deps: Deps, batch: Sequence[_Pending]) -> None:
                 )
             )
         stored = await stored_events.store_many(tx, new_events)
+        rotating: dict[int, int] = {}
+        for item, _ in accepted:
+            state = states[(item.session_id, item.sender_id)]
+            if state.e2ee_on:
+                rotating.setdefault(item.session_id, item.sender_id)
+        for session_id, sender_id in rotating.items():
+            await room_keys.rotate_if_due(deps, tx, session_id, sender_id)
     for (_, future), event in zip(accepted, stored, strict=True):
         if not future.done():
             future.set_result(Stored(event.msg_id, event.time_us))
