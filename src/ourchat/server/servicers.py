@@ -3,7 +3,8 @@
 Each RPC lives in its own module ``ourchat.rpc.<area>.<snake_name>`` exposing
 ``handle(deps, request, context)`` (an async generator for server-streaming methods, and taking
 the request iterator for client-streaming ones). A method whose module does not exist yet
-answers ``UNIMPLEMENTED``.
+answers ``UNIMPLEMENTED``. Request bytes that do not decode reach the interceptor as
+:data:`ourchat.rpc.requests.UNDECODABLE`, which answers them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ourchat._pb.service.ourchat.v1 import ourchat_pb2
 from ourchat._pb.service.server_manage.v1 import server_manage_pb2
 from ourchat.deps import Deps
 from ourchat.errors import Unimplemented
+from ourchat.rpc.requests import lenient_decoder
 
 SERVICES: dict[str, ServiceDescriptor] = {
     "auth": auth_pb2.DESCRIPTOR.services_by_name["AuthService"],
@@ -118,7 +120,7 @@ def _method_handler(deps: Deps, method: MethodDescriptor, handle: Callable[..., 
     request_cls = message_factory.GetMessageClass(method.input_type)
     response_cls = message_factory.GetMessageClass(method.output_type)
     kwargs: dict[str, Any] = {
-        "request_deserializer": request_cls.FromString,
+        "request_deserializer": lenient_decoder(request_cls.FromString),
         "response_serializer": _serializer(response_cls.SerializeToString),
     }
     if method.server_streaming:
