@@ -9,6 +9,11 @@ default descriptor pool is checked against that: files and packages, each messag
 names, types and labels (plain, ``optional``, ``repeated``, ``oneof <name>``), each enum's values in
 order, and each service's methods with request/response types and streaming flags. Anything present
 on one side only is reported too. Exits 0 when there are no differences, 1 otherwise.
+
+Our own additions are listed, in the same format, in ``proto/ADDITIONS.md`` and merged into the
+reference first. Only new files (with their messages and enums) and ``FetchMsgsResponse`` oneof
+variants at field numbers of at least :data:`FIRST_ADDED_FIELD` are accepted there (``### extends
+`full.Name``` introduces the latter); anything else in it is reported as a difference.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from google.protobuf.descriptor import Descriptor, EnumDescriptor, FileDescripto
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WIRE = REPO_ROOT.parent / "shared" / "protocol" / "WIRE.md"
 DEFAULT_SRC = REPO_ROOT / "src"
+DEFAULT_ADDITIONS = REPO_ROOT / "proto" / "ADDITIONS.md"
 GENERATED_PACKAGE = "ourchat._pb"
 TOP_PACKAGE = "service"
 
@@ -51,6 +57,10 @@ SCALAR_TYPES: dict[str, int] = {
 _SCALAR_NAMES = {number: name for name, number in SCALAR_TYPES.items()}
 # Well-known types WIRE.md may reference; all are messages.
 WELL_KNOWN_MESSAGES = frozenset({"google.protobuf.Timestamp", "google.protobuf.Duration"})
+# Messages our additions may extend, with the oneof the added fields must belong to.
+EXTENSIBLE = {"service.ourchat.msg_delivery.v1.FetchMsgsResponse": "respond_event_type"}
+# Added fields start here, far above any number the reference uses.
+FIRST_ADDED_FIELD = 100
 
 
 @dataclass(frozen=True)
@@ -100,10 +110,12 @@ class WireSpec:
     messages: dict[str, WireMessage] = field(default_factory=dict)
     enums: dict[str, WireEnum] = field(default_factory=dict)
     services: dict[str, list[WireMethod]] = field(default_factory=dict)
+    extensions: dict[str, WireMessage] = field(default_factory=dict)  # "### extends" sections
     problems: list[str] = field(default_factory=list)  # lines the parser could not understand
 
 
 _SERVICE_HEADING = re.compile(r"^### `([\w.]+)`\s*$")
+_EXTENDS_HEADING = re.compile(r"^### extends `([\w.]+)`\s*$")
 _FILE_HEADING = re.compile(r"^### file `([\w./]+\.proto)` \(package `([\w.]+)`\)\s*$")
 _ENUM_HEADING = re.compile(r"^#### enum `([\w.]+)`\s*$")
 _MESSAGE_HEADING = re.compile(r"^#### `([\w.]+)`\s*$")
@@ -116,24 +128,32 @@ _TABLE_HEADER = re.compile(r"^\|\s*(method|#)\s*\|")
 _TABLE_RULE = re.compile(r"^\|(\s*-+\s*\|)+\s*$")
 
 
-def parse_wire(text: str) -> WireSpec:
+def parse_wire(text: str, source: str = "WIRE.md") -> WireSpec:
     """Parse WIRE.md into a :class:`WireSpec`; unparseable lines are recorded in ``problems``."""
     spec = WireSpec()
     service: str | None = None
     file: str | None = None
+    extending: str | None = None
     message: WireMessage | None = None
     enum: WireEnum | None = None
 
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
-        where = f"WIRE.md:{lineno}"
-        if m := _FILE_HEADING.match(line):
-            file, service, message, enum = m.group(1), None, None, None
+        where = f"{source}:{lineno}"
+        if m := _EXTENDS_HEADING.match(line):
+            extending, file, service, message, enum = m.group(1), None, None, None, None
+        elif extending is not None and (m := _MESSAGE_HEADING.match(line)):
+            if m.group(1) != extending or extending in spec.extensions:
+                spec.problems.append(f"{where}: {m.group(1)} inside extends {extending}")
+            message = WireMessage(m.group(1), "")
+            spec.extensions[m.group(1)] = message
+        elif m := _FILE_HEADING.match(line):
+            file, service, message, enum, extending = m.group(1), None, None, None, None
             if file in spec.files:
                 spec.problems.append(f"{where}: file {file} listed twice")
             spec.files[file] = m.group(2)
         elif m := _SERVICE_HEADING.match(line):
-            service, file, message, enum = m.group(1), None, None, None
+            service, file, message, enum, extending = m.group(1), None, None, None, None
             if service in spec.services:
                 spec.problems.append(f"{where}: service {service} listed twice")
             spec.services[service] = []
@@ -156,7 +176,7 @@ def parse_wire(text: str) -> WireSpec:
                 spec.problems.append(f"{where}: {message.full_name} defined twice")
             spec.messages[message.full_name] = message
         elif line.startswith("#"):
-            service = message = enum = None
+            service = message = enum = extending = None
             if not line.startswith(("# ", "## ")):
                 spec.problems.append(f"{where}: unrecognised heading {line!r}")
         elif (
@@ -184,6 +204,47 @@ def parse_wire(text: str) -> WireSpec:
         else:
             spec.problems.append(f"{where}: unparsed line {line!r}")
     return spec
+
+
+def merge_additions(spec: WireSpec, additions: WireSpec, source: str = "ADDITIONS.md") -> None:
+    """Add our own additions to the reference ``spec``; refused ones go to ``spec.problems``.
+
+    New files, messages and enums are taken as they are; an extension of a message in
+    :data:`EXTENSIBLE` adds oneof fields numbered from :data:`FIRST_ADDED_FIELD`. Services and
+    anything that would change what the reference already defines are refused.
+    """
+    spec.problems.extend(additions.problems)
+    for path, package in additions.files.items():
+        if path in spec.files:
+            spec.problems.append(f"{source}: file {path} is already in WIRE.md")
+        else:
+            spec.files[path] = package
+    for name, added_message in additions.messages.items():
+        if name in spec.messages or name in spec.enums:
+            spec.problems.append(f"{source}: {name} is already in WIRE.md")
+        else:
+            spec.messages[name] = added_message
+    for name, added_enum in additions.enums.items():
+        if name in spec.messages or name in spec.enums:
+            spec.problems.append(f"{source}: {name} is already in WIRE.md")
+        else:
+            spec.enums[name] = added_enum
+    for name in additions.services:
+        spec.problems.append(f"{source}: service {name} may not be added")
+    for name, extension in additions.extensions.items():
+        target = spec.messages.get(name)
+        if name not in EXTENSIBLE or target is None:
+            spec.problems.append(f"{source}: {name} may not be extended")
+            continue
+        used = {f.number for f in target.fields}
+        for f in extension.fields:
+            if f.number < FIRST_ADDED_FIELD or f.number in used:
+                spec.problems.append(f"{source}: {name} field {f.number} {f.name} is not free")
+            elif f.label != f"oneof {EXTENSIBLE[name]}":
+                spec.problems.append(f"{source}: {name}.{f.name} must be in {EXTENSIBLE[name]}")
+            else:
+                target.fields.append(f)
+                used.add(f.number)
 
 
 def import_generated(src_dir: Path) -> list[FileDescriptor]:
@@ -384,9 +445,22 @@ def compare(
     return diffs
 
 
-def check(wire_path: Path = DEFAULT_WIRE, src_dir: Path = DEFAULT_SRC) -> list[str]:
-    """Parse ``wire_path``, import the generated modules under ``src_dir``; return differences."""
+def load_spec(wire_path: Path, additions_path: Path | None = DEFAULT_ADDITIONS) -> WireSpec:
+    """The reference at ``wire_path`` with our additions (if the file exists) merged in."""
     spec = parse_wire(wire_path.read_text(encoding="utf-8"))
+    if additions_path is not None and additions_path.is_file():
+        text = additions_path.read_text(encoding="utf-8")
+        merge_additions(spec, parse_wire(text, additions_path.name), additions_path.name)
+    return spec
+
+
+def check(
+    wire_path: Path = DEFAULT_WIRE,
+    src_dir: Path = DEFAULT_SRC,
+    additions_path: Path | None = DEFAULT_ADDITIONS,
+) -> list[str]:
+    """Parse ``wire_path`` (plus additions), import the modules under ``src_dir``; differences."""
+    spec = load_spec(wire_path, additions_path)
     generated = import_generated(src_dir)
     return compare(spec, generated, descriptor_pool.Default())
 
@@ -398,8 +472,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--src", type=Path, default=DEFAULT_SRC, help="directory containing ourchat/_pb"
     )
+    parser.add_argument(
+        "--additions", type=Path, default=DEFAULT_ADDITIONS, help="our additions (ADDITIONS.md)"
+    )
     args = parser.parse_args(argv)
-    spec = parse_wire(args.wire.read_text(encoding="utf-8"))
+    spec = load_spec(args.wire, args.additions)
     diffs = compare(spec, import_generated(args.src.resolve()), descriptor_pool.Default())
     for diff in diffs:
         print(diff)

@@ -63,3 +63,68 @@ def test_protos_match_wire_reference() -> None:
     check_wire = _load_check_wire()
     differences: list[str] = check_wire.check(WIRE_MD, REPO_ROOT / "src")
     assert differences == []
+
+
+_REFERENCE = """\
+### file `a/v1/a.proto` (package `a.v1`)
+
+#### `a.v1.FetchMsgsResponse`
+| # | field | type | label |
+|---|---|---|---|
+| 1 | msg | `string` | oneof respond_event_type |
+| 5 | msg_id | `uint64` |  |
+"""
+
+
+def _merged(additions: str) -> tuple[list[str], dict[int, str]]:
+    """Problems and FetchMsgsResponse fields after merging ``additions`` into a tiny reference."""
+    check_wire = _load_check_wire()
+    spec = check_wire.parse_wire(_REFERENCE.replace("a.v1.FetchMsgsResponse", _TARGET))
+    check_wire.merge_additions(spec, check_wire.parse_wire(additions, "ADDITIONS.md"))
+    fields = {f.number: f.name for f in spec.messages[_TARGET].fields}
+    return spec.problems, fields
+
+
+_TARGET = "service.ourchat.msg_delivery.v1.FetchMsgsResponse"
+
+
+def _extension(number: int, label: str = "oneof respond_event_type") -> str:
+    return f"""\
+### extends `{_TARGET}`
+
+#### `{_TARGET}`
+| # | field | type | label |
+|---|---|---|---|
+| {number} | added | `string` | {label} |
+"""
+
+
+def test_additions_accept_variants_from_field_100() -> None:
+    problems, fields = _merged(_extension(100))
+    assert problems == []
+    assert fields == {1: "msg", 5: "msg_id", 100: "added"}
+
+
+@pytest.mark.parametrize(
+    ("additions", "problem"),
+    [
+        (_extension(15), f"ADDITIONS.md: {_TARGET} field 15 added is not free"),
+        (_extension(101, ""), f"ADDITIONS.md: {_TARGET}.added must be in respond_event_type"),
+        (
+            _extension(100).replace(f"extends `{_TARGET}`", "extends `a.v1.Other`"),
+            f"ADDITIONS.md:3: {_TARGET} inside extends a.v1.Other",
+        ),
+        (
+            "### `a.v1.NewService`\n\n| method | request | response |\n|---|---|---|\n",
+            "ADDITIONS.md: service a.v1.NewService may not be added",
+        ),
+        (
+            _REFERENCE.replace("a.v1.FetchMsgsResponse", _TARGET),
+            "ADDITIONS.md: file a/v1/a.proto is already in WIRE.md",
+        ),
+    ],
+)
+def test_additions_refuse_anything_else(additions: str, problem: str) -> None:
+    problems, fields = _merged(additions)
+    assert problem in problems
+    assert 15 not in fields

@@ -24,6 +24,11 @@ def current_user_id() -> UserId:
     return uid
 
 
+def optional_user_id() -> UserId | None:
+    """The caller of a public method that accepts an optional token (None: anonymous)."""
+    return _caller.get()
+
+
 def set_caller(user_id: UserId | None) -> None:
     """Record the caller for the rest of this task (interceptor only)."""
     _caller.set(user_id)

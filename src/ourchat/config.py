@@ -130,6 +130,25 @@ class Settings(BaseSettings):
         default=30 * 24 * 3600, gt=0, description="age at which an e2ee session's room key rotates"
     )
 
+    # Calls (WebRTC rooms, GetVoipConfig)
+    empty_room_keep_duration_seconds: float = Field(
+        default=600.0, gt=0, description="a call room nobody is in for this long is removed"
+    )
+    stun_servers: list[str] = Field(
+        default_factory=lambda: [
+            "stun:stun.l.google.com:19302",
+            "stun:stun1.l.google.com:19302",
+        ]
+    )
+    turn_enabled: bool = False
+    turn_server_url: str = ""
+    turn_username: str = Field(default="", description="static TURN user (no shared secret)")
+    turn_password: SecretStr | None = None
+    turn_shared_secret: SecretStr | None = Field(
+        default=None, description="TURN REST secret: per-user, time-limited credentials"
+    )
+    turn_ttl_seconds: int = Field(default=86400, gt=0, description="lifetime of TURN credentials")
+
     # Files
     files_dir: Path | None = Field(
         default=None, description="where file content lives; default: <data_dir>/files"

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from ourchat import details
+from ourchat.cli.exit_codes import ExitCode
 from ourchat.clock import ManualClock
 from tests.cli.support import CliUser
 
@@ -33,8 +34,9 @@ async def test_register_stores_a_private_login_and_whoami_shows_it(
     credentials = alice.config_dir / "credentials.json"
     assert _mode(credentials) == 0o600
     assert _mode(alice.config_dir) == 0o700
-    stored = json.loads(credentials.read_text())
-    assert stored["server"] == alice.server
+    stored_file = json.loads(credentials.read_text())
+    assert stored_file["current"] == alice.server
+    stored = stored_file["logins"][alice.server]
     assert stored["token"]
     keys = list((alice.config_dir / "keys").iterdir())
     assert [k.name for k in keys] == [f"{stored['ocid']}.pem"]
@@ -63,7 +65,7 @@ async def test_logout_removes_the_login_and_login_brings_it_back(registered: Reg
     result = await alice.run("whoami")
     assert result.exit_code != 0
     assert result.stderr == "Error: Not logged in — run `ourchat login` (or `ourchat register`)\n"
-    assert "Not logged in." in await alice.ok("logout")
+    assert "Not logged in" in await alice.ok("logout")
 
     await alice.ok("login", alice.email)
     assert _mode(credentials) == 0o600
@@ -104,8 +106,9 @@ async def test_an_unreachable_server_is_reported_with_what_to_do(
     assert result.exit_code != 0
     assert result.stderr == (
         "Error: Cannot reach the server at 127.0.0.1:1 — is it running? start one with "
-        "`ourchat serve`, or pass --server\n"
+        "`ourchat serve`, or choose another with --server HOST:PORT (or OURCHAT_SERVER)\n"
     )
+    assert result.exit_code == ExitCode.UNREACHABLE
 
 
 async def test_bad_arguments_are_one_clear_line(registered: Registered) -> None:
@@ -115,9 +118,12 @@ async def test_bad_arguments_are_one_clear_line(registered: Registered) -> None:
     assert result.stderr == (
         "Error: Not a session id: general — session ids are numbers; see `ourchat sessions list`\n"
     )
+    assert result.exit_code == ExitCode.USAGE
     missing = await alice.run("send", "123", "hi")
-    assert missing.exit_code != 0
-    assert missing.stderr.startswith(f"Error: {details.USER_NOT_IN_SESSION} — ")
+    assert missing.exit_code == ExitCode.REFUSED
+    assert missing.stderr == (
+        f"Error: {details.SESSION_NOT_FOUND}: 123 — check the id with `ourchat sessions list`\n"
+    )
 
 
 def test_the_client_commands_never_import_the_server() -> None:

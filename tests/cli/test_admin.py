@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from ourchat.cli.admin_commands import parse_duration, toml_fragment
+from ourchat.cli.exit_codes import ExitCode
 from ourchat.cli.main import app
 from ourchat.config import Settings
 from ourchat.domain import server_metrics
@@ -92,7 +93,7 @@ async def test_admin_commands_over_the_wire(
 
     assert "banned for 1:00:00" in await alice.ok("admin", "ban", bob.ocid, "--for", "1h")
     banned = await bob.run("whoami")
-    assert banned.exit_code == 2
+    assert banned.exit_code == ExitCode.LOGIN
     assert "User Banned" in banned.stderr
     assert "no longer banned" in await alice.ok("admin", "unban", bob.ocid)
     assert (await bob.run("whoami")).exit_code == 0
@@ -135,7 +136,7 @@ async def test_admin_commands_over_the_wire(
 
     assert "is deleted" in await alice.ok("admin", "delete-account", carol.ocid, "--yes")
     gone = await carol.run("whoami")
-    assert gone.exit_code == 2
+    assert gone.exit_code == ExitCode.LOGIN
     assert json.dumps(carol.ocid) not in await alice.ok("admin", "users", "--json")
 
 

@@ -148,7 +148,7 @@ async def test_chat_in_a_terminal(registered: Registered, clock: ManualClock) ->
     alice, bob = await registered("alice"), await registered("bob")
     session_id = await befriend(alice, bob)
     stored = json.loads((bob.config_dir / "credentials.json").read_text())
-    bob_client = OurChatClient(bob.server, token=stored["token"])
+    bob_client = OurChatClient(bob.server, token=stored["logins"][bob.server]["token"])
     clock.advance(1)
     bob_stream = Stream(bob_client, since_us=clock.now_us())
     terminal = alice.spawn_in_terminal("chat", str(session_id))
@@ -183,6 +183,6 @@ async def test_chat_refuses_a_session_you_are_not_in(registered: Registered) -> 
     result = await carol.run("chat", str(session_id))
     assert result.exit_code != 0
     assert result.stderr == (
-        f"Error: You are not a member of session {session_id} — join it first with "
+        f"Error: You are not a member of session {session_id} — ask to join with "
         f"`ourchat sessions join {session_id}`\n"
     )

@@ -34,13 +34,15 @@ async def test_upload_then_download_gives_identical_bytes(
     # Someone else may not read it: one clear line, and no file left behind.
     refused = await bob.run("download", key, "-o", str(tmp_path / "bob.bin"))
     assert refused.exit_code != 0
-    assert refused.stderr.startswith(f"Error: {details.PERMISSION_DENIED} — ")
+    assert refused.stderr.startswith(f"Error: {details.PERMISSION_DENIED} (")
     assert not (tmp_path / "bob.bin").exists()
     assert not (tmp_path / "bob.bin.part").exists()
 
     missing = await alice.run("download", "no-such-key", "-o", str(tmp_path / "x"))
     assert missing.exit_code != 0
-    assert missing.stderr == f"Error: {details.FILE_NOT_FOUND} — check the key\n"
+    assert missing.stderr == (
+        f"Error: {details.FILE_NOT_FOUND} — check the key (`ourchat upload` printed it)\n"
+    )
 
 
 async def test_a_file_shared_with_a_session_is_readable_by_its_members(

@@ -21,7 +21,14 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.scale.conftest import free_port
 
-START_TIMEOUT_SECONDS = 30.0
+START_TIMEOUT_SECONDS = 60.0
+# Probe often: the default reconnect backoff grows past the start timeout while a loaded
+# machine is still starting the server.
+PROBE_CHANNEL_OPTIONS = [
+    ("grpc.initial_reconnect_backoff_ms", 100),
+    ("grpc.min_reconnect_backoff_ms", 100),
+    ("grpc.max_reconnect_backoff_ms", 500),
+]
 CLI = "from ourchat.cli.main import run; run()"
 
 
@@ -112,7 +119,7 @@ class ServerProcess:
         """Wait until the gRPC health check answers SERVING."""
         assert self.proc is not None
         deadline = time.monotonic() + timeout
-        with grpc.insecure_channel(self.target) as channel:
+        with grpc.insecure_channel(self.target, options=PROBE_CHANNEL_OPTIONS) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
             while True:
                 if self.proc.poll() is not None:

@@ -93,6 +93,7 @@ def test_encoding_round_trips_every_field() -> None:
         event(8, None, announcement=True),
         event(9, set()),
         Event(2**62, 0, b"", frozenset({2**62 + 5}), False),
+        Event(10, 11, b"signal", frozenset({4}), live_only=True),
     ):
         envelope = decode(encode_event(original, 123_456))
         assert envelope.kind == KIND_EVENT

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from ourchat.cli.common import (
     JsonOpt,
+    ServerOpt,
     fail,
     iso_time,
     logged_in,
@@ -80,11 +81,11 @@ def _time(ts: Any, present: bool = True) -> str:
 
 
 @admin_app.command("status")
-def status(json_out: JsonOpt = False) -> None:
+def status(json_out: JsonOpt = False, server: ServerOpt = None) -> None:
     """Whether the server runs or is in maintenance, and its main figures."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             info = await client.get_server_info()
             # In maintenance only SetServerStatus answers: no figures then.
             metrics = await client.monitoring_metrics() if info.status != 2 else None
@@ -102,7 +103,7 @@ def status(json_out: JsonOpt = False) -> None:
         if metrics is not None:
             _print_metrics(metrics)
 
-    run(main)
+    run(main, server=server)
 
 
 def _print_metrics(m: MonitoringMetrics) -> None:
@@ -133,13 +134,14 @@ def _print_metrics(m: MonitoringMetrics) -> None:
 def maintenance_command(
     state: Annotated[str, typer.Argument(help="on or off")],
     reason: Annotated[str, typer.Option("--reason", help="why (logged)")] = "",
+    server: ServerOpt = None,
 ) -> None:
     """Put the whole server into maintenance, or back to normal."""
     if state not in ("on", "off"):
         fail(f"Not on or off: {state}", "use `ourchat admin maintenance on` or `... off`")
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             await client.set_maintenance(state == "on", reason)
         out.print(
             "The server is in maintenance until `ourchat admin maintenance off`."
@@ -147,22 +149,23 @@ def maintenance_command(
             else "The server is running normally."
         )
 
-    run(main)
+    run(main, server=server)
 
 
 @admin_app.command("announce")
 def announce(
     title: Annotated[str, typer.Argument(help="headline")],
     text: Annotated[str, typer.Argument(help="the announcement")],
+    server: ServerOpt = None,
 ) -> None:
     """Announce something to every account (also those who register later)."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             published = await client.publish_announcement(title, text)
         out.print(f"Announcement {published.id} published.")
 
-    run(main)
+    run(main, server=server)
 
 
 # Users, bans and accounts ---------------------------------------------------------------
@@ -175,11 +178,12 @@ def users(
     page: PageOpt = 1,
     page_size: PageSizeOpt = 20,
     json_out: JsonOpt = False,
+    server: ServerOpt = None,
 ) -> None:
     """List accounts (filters match parts, in any case)."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             result = await client.list_users(
                 email=email, user_name=name, page=page, page_size=page_size
             )
@@ -206,7 +210,7 @@ def users(
             rows,
         )
 
-    run(main)
+    run(main, server=server)
 
 
 @admin_app.command("ban")
@@ -216,58 +220,60 @@ def ban(
         str | None, typer.Option("--for", help="how long (30m, 1h, 7d); default: until unbanned")
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="why (kept with the ban)")] = None,
+    server: ServerOpt = None,
 ) -> None:
     """Ban an account from the whole server; its open connections end at once."""
     seconds = parse_duration(duration) if duration is not None else None
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             user_id = await resolve_user(client, user)
             await client.server_ban(user_id, duration_seconds=seconds, reason=reason)
         until = f"for {datetime.timedelta(seconds=seconds)}" if seconds else "until unbanned"
         out.print(f"{user} is banned {until}.")
 
-    run(main)
+    run(main, server=server)
 
 
 @admin_app.command("unban")
-def unban(user: UserArg) -> None:
+def unban(user: UserArg, server: ServerOpt = None) -> None:
     """Lift a server ban."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             await client.server_unban(await resolve_user(client, user))
         out.print(f"{user} is no longer banned.")
 
-    run(main)
+    run(main, server=server)
 
 
 @admin_app.command("delete-account")
 def delete_account(
     user: UserArg,
     yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+    server: ServerOpt = None,
 ) -> None:
     """Delete an account for good (its messages and files go with it)."""
     if not yes:
         typer.confirm(f"Delete the account {user} for good?", abort=True)
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             await client.delete_account(await resolve_user(client, user))
         out.print(f"The account {user} is deleted.")
 
-    run(main)
+    run(main, server=server)
 
 
 # Roles --------------------------------------------------------------------------------
 
 
 @admin_app.command("roles")
-def roles(json_out: JsonOpt = False) -> None:
+def roles(json_out: JsonOpt = False, server: ServerOpt = None) -> None:
     """The server roles and what each allows."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             found = await client.server_roles()
             grants = {r[0]: await client.server_role_permissions(r[0]) for r in found}
         if json_out:
@@ -289,7 +295,7 @@ def roles(json_out: JsonOpt = False) -> None:
             [[str(i), n, d, ", ".join(p[1] for p in grants[i])] for i, n, d in found],
         )
 
-    run(main)
+    run(main, server=server)
 
 
 async def _local_role_change(
@@ -314,13 +320,20 @@ async def _local_role_change(
 
 
 def _role_change(
-    user: str, role: int, remote: bool, config: Any, data_dir: Any, *, grant_it: bool
+    user: str,
+    role: int,
+    remote: bool,
+    config: Any,
+    data_dir: Any,
+    *,
+    grant_it: bool,
+    server: str | None = None,
 ) -> None:
     from ourchat.errors import OurChatError
 
     async def main() -> None:
         if remote:
-            async with logged_in() as (client, _):
+            async with logged_in(server) as (client, _):
                 user_id = await resolve_user(client, user)
                 if grant_it:
                     await client.assign_server_role(user_id, role)
@@ -341,7 +354,7 @@ def _role_change(
         note = "" if changed is not False else " (no change)"
         out.print(f"{user} {verb} server role {role}{note}.")
 
-    run(main)
+    run(main, server=server)
 
 
 @admin_app.command("grant")
@@ -351,9 +364,10 @@ def grant(
     remote: RemoteOpt = False,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
+    server: ServerOpt = None,
 ) -> None:
     """Give an account a server role (default: administrator)."""
-    _role_change(user, role, remote, config, data_dir, grant_it=True)
+    _role_change(user, role, remote, config, data_dir, grant_it=True, server=server)
 
 
 @admin_app.command("revoke")
@@ -363,9 +377,10 @@ def revoke(
     remote: RemoteOpt = False,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
+    server: ServerOpt = None,
 ) -> None:
     """Take a server role away (never from the last administrator)."""
-    _role_change(user, role, remote, config, data_dir, grant_it=False)
+    _role_change(user, role, remote, config, data_dir, grant_it=False, server=server)
 
 
 # Sessions -----------------------------------------------------------------------------
@@ -377,11 +392,12 @@ def sessions(
     page: PageOpt = 1,
     page_size: PageSizeOpt = 20,
     json_out: JsonOpt = False,
+    server: ServerOpt = None,
 ) -> None:
     """List every session on the server."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             found = await client.list_sessions(name=name, page=page, page_size=page_size)
         if json_out:
             print_json([to_jsonable(s) for s in found])  # type: ignore[arg-type]
@@ -395,21 +411,21 @@ def sessions(
             ],
         )
 
-    run(main)
+    run(main, server=server)
 
 
 # Settings and metrics ------------------------------------------------------------------
 
 
 @config_app.command("get")
-def config_get() -> None:
+def config_get(server: ServerOpt = None) -> None:
     """Print the running settings as TOML (secrets redacted)."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             out.print(await client.get_config(), markup=False, highlight=False)
 
-    run(main)
+    run(main, server=server)
 
 
 def toml_fragment(assignments: list[str]) -> str:
@@ -434,16 +450,17 @@ def toml_fragment(assignments: list[str]) -> str:
 @config_app.command("set")
 def config_set(
     assignments: Annotated[list[str], typer.Argument(help="KEY=VALUE pairs")],
+    server: ServerOpt = None,
 ) -> None:
     """Change settings on every server process (some take effect at the next restart)."""
     fragment = toml_fragment(assignments)
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             result = await client.set_config(fragment)
         out.print(result.message, markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 @admin_app.command("metrics")
@@ -453,12 +470,13 @@ def metrics(
         typer.Option("--history", help="show stored snapshots of this long ago (1h, 1d)"),
     ] = None,
     json_out: JsonOpt = False,
+    server: ServerOpt = None,
 ) -> None:
     """Server health now (host CPU, memory, disk included), or its recent history."""
     span = parse_duration(history) if history is not None else None
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             if span is None:
                 now = await client.monitoring_metrics(system=True, runtime=True)
                 if json_out:
@@ -488,4 +506,4 @@ def metrics(
             ],
         )
 
-    run(main)
+    run(main, server=server)

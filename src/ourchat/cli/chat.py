@@ -19,19 +19,18 @@ import typer
 
 from ourchat.cli.common import (
     Names,
+    ServerOpt,
     disconnect_reason,
-    fail,
     local_clock,
     logged_in,
     parse_session,
+    require_member,
     run,
     start_of_now,
 )
 from ourchat.client import (
     OurChatClient,
     OurChatRpcError,
-    PermissionDeniedError,
-    SessionValue,
     UnauthenticatedError,
 )
 
@@ -113,25 +112,15 @@ async def _receive(
             screen.line(f"* {shown[event.recall.msg_id]} recalled a message")
 
 
-def chat(session: Annotated[str, typer.Argument(help="session id")]) -> None:
+def chat(
+    session: Annotated[str, typer.Argument(help="session id")], server: ServerOpt = None
+) -> None:
     """Chat in a session: type lines to send them; Ctrl-D leaves."""
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in() as (client, profile):
-            try:
-                info = await client.get_session_info(
-                    session_id=session_id,
-                    values=[
-                        SessionValue.Value("QUERY_VALUES_NAME"),
-                        SessionValue.Value("QUERY_VALUES_MEMBERS"),
-                    ],
-                )
-            except PermissionDeniedError:
-                fail(
-                    f"You are not a member of session {session_id}",
-                    f"join it first with `ourchat sessions join {session_id}`",
-                )
+        async with logged_in(server, session=session_id) as (client, profile):
+            info = await require_member(client, session_id)
             since = await start_of_now(client)
             screen = Screen(sys.stdin.isatty() and sys.stdout.isatty())
             title = info.name or f"session {session_id}"
@@ -151,7 +140,7 @@ def chat(session: Annotated[str, typer.Argument(help="session id")]) -> None:
                     await receiver
             screen.notice("\nLeft the chat.")
 
-    run(main, interrupt_ok=True)
+    run(main, server=server, interrupt_ok=True)
 
 
 async def _send_lines(

@@ -24,7 +24,6 @@ from rich.progress import (
 
 from ourchat.cli import chat, config_store, social_commands
 from ourchat.cli.common import (
-    DEFAULT_SERVER,
     JsonOpt,
     Names,
     ServerOpt,
@@ -38,6 +37,8 @@ from ourchat.cli.common import (
     parse_session,
     print_json,
     print_json_line,
+    require_member,
+    resolve_server,
     run,
     start_of_now,
 )
@@ -80,12 +81,13 @@ def register(
             help="password (prompted if not given; or set OURCHAT_PASSWORD)",
         ),
     ],
-    server: ServerOpt = DEFAULT_SERVER,
+    server: ServerOpt = None,
 ) -> None:
     """Create an account on a server and log in as it.
 
     A new RSA key pair is made for the account; its private key is kept next to the login.
     """
+    server = resolve_server(server)
 
     async def main() -> None:
         keys = new_key_pair()
@@ -113,9 +115,10 @@ def register(
 def login(
     account: Annotated[str, typer.Argument(help="e-mail address or ocid")],
     password: PasswordOpt,
-    server: ServerOpt = DEFAULT_SERVER,
+    server: ServerOpt = None,
 ) -> None:
     """Log in and keep the token (in the user config dir, readable only by you)."""
+    server = resolve_server(server)
 
     async def main() -> None:
         by_email = "@" in account
@@ -137,20 +140,23 @@ def login(
     run(main, server=server)
 
 
-def logout() -> None:
-    """Forget the stored login."""
-    removed = config_store.remove()
-    if removed is None:
-        out.print("Not logged in.", markup=False)
-    else:
-        out.print(f"Logged out (removed {removed}).", markup=False)
+def logout(server: ServerOpt = None) -> None:
+    """Forget the stored login (of the current server, or of --server)."""
+    profile = config_store.load(server)
+    if profile is None or config_store.remove(profile.server) is None:
+        out.print("Not logged in." if server is None else f"Not logged in on {server}.")
+        return
+    out.print(
+        f"Logged out of {profile.server} (login removed from {config_store.credentials_path()}).",
+        markup=False,
+    )
 
 
-def whoami(as_json: JsonOpt = False) -> None:
+def whoami(as_json: JsonOpt = False, server: ServerOpt = None) -> None:
     """Show the logged-in account."""
 
     async def main() -> None:
-        async with logged_in() as (client, profile):
+        async with logged_in(server) as (client, profile):
             info = await client.get_account_info()
         data = {
             "server": profile.server,
@@ -180,7 +186,7 @@ def whoami(as_json: JsonOpt = False) -> None:
             out.print(f"registered: {data['register_time']}", markup=False)
         out.print(f"sessions: {len(info.sessions)} · friends: {len(info.friends)}", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 # Messages --------------------------------------------------------------------------------
@@ -190,6 +196,7 @@ def send(
     session: Annotated[str, typer.Argument(help="session id")],
     text: Annotated[str, typer.Argument(help="the message (markdown); - reads standard input")],
     as_json: JsonOpt = False,
+    server: ServerOpt = None,
 ) -> None:
     """Send a message to a session."""
 
@@ -198,14 +205,14 @@ def send(
         body = sys.stdin.read().rstrip("\n") if text == "-" else text
         if not body.strip():
             fail("Empty message", "give the text to send")
-        async with logged_in() as (client, _):
+        async with logged_in(server, session=session_id) as (client, _):
             response = await client.send_msg(session_id, body)
         if as_json:
             print_json({"msg_id": response.msg_id, "time": iso_time(response.time)})
         else:
             out.print(f"Sent (message {response.msg_id}).", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 def listen(
@@ -213,6 +220,7 @@ def listen(
         bool, typer.Option("--all", help="first replay every stored event, from the start")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+    server: ServerOpt = None,
 ) -> None:
     """Print incoming events as they arrive, until Ctrl-C (reconnects by itself)."""
 
@@ -221,7 +229,7 @@ def listen(
         err.print(f"connection lost ({reason}); reconnecting in {delay:.1f}s", markup=False)
 
     async def main() -> None:
-        async with logged_in() as (client, profile):
+        async with logged_in(server) as (client, profile):
             since = 0 if replay_all else await start_of_now(client)
             names = Names(client)
             err.print(
@@ -233,7 +241,7 @@ def listen(
                 else:
                     out.print(await describe(event, names, profile.user_id), markup=False)
 
-    run(main, interrupt_ok=True)
+    run(main, server=server, interrupt_ok=True)
 
 
 async def read_history(
@@ -277,12 +285,14 @@ def history(
         typer.Option(help="seconds without events after which the replay counts as finished"),
     ] = HISTORY_IDLE_SECONDS,
     as_json: JsonOpt = False,
+    server: ServerOpt = None,
 ) -> None:
     """Show a session's messages, oldest first (replayed from your event stream)."""
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in() as (client, profile):
+        async with logged_in(server, session=session_id) as (client, profile):
+            await require_member(client, session_id)
             messages = await read_history(client, session_id, idle=idle, limit=limit or None)
             if as_json:
                 print_json([event_json(m) for m in messages])
@@ -301,7 +311,7 @@ def history(
                     markup=False,
                 )
 
-    run(main)
+    run(main, server=server)
 
 
 # Files -----------------------------------------------------------------------------------
@@ -328,13 +338,14 @@ def upload(
         bool, typer.Option(help="let the server delete it after its retention time")
     ] = False,
     as_json: JsonOpt = False,
+    server: ServerOpt = None,
 ) -> None:
     """Upload a file (streamed from disk) and print its key."""
 
     async def main() -> None:
         session_id = parse_session(session) if session is not None else None
         size = file.stat().st_size
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             with _progress() as progress:
                 task = progress.add_task(f"upload {file.name}", total=size)
                 key = await client.upload_file(
@@ -348,7 +359,7 @@ def upload(
         else:
             out.print(key, markup=False, soft_wrap=True)
 
-    run(main)
+    run(main, server=server)
 
 
 def download(
@@ -356,6 +367,7 @@ def download(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="where to write it (default: ./KEY)")
     ] = None,
+    server: ServerOpt = None,
 ) -> None:
     """Download a file by its key."""
     target = output if output is not None else Path(key)
@@ -363,7 +375,7 @@ def download(
         target = target / key
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             with _progress() as progress:
                 task = progress.add_task(f"download {target.name}", total=None)
                 size = await client.download_file(
@@ -373,7 +385,7 @@ def download(
                 )
         out.print(f"Saved {size} bytes to {target}.", markup=False, soft_wrap=True)
 
-    run(main)
+    run(main, server=server)
 
 
 def register_commands(app: typer.Typer) -> None:

@@ -18,11 +18,15 @@ from rich.console import Console
 from ourchat import details
 from ourchat.cli import config_store
 from ourchat.cli.config_store import Profile
+from ourchat.cli.exit_codes import ExitCode
 from ourchat.client import (
     AccountValue,
     NotFoundError,
     OurChatClient,
     OurChatRpcError,
+    PermissionDeniedError,
+    SessionInfo,
+    SessionValue,
     UnauthenticatedError,
     UnavailableError,
     UnimplementedError,
@@ -35,13 +39,20 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON for scripts")]
 ServerOpt = Annotated[
-    str,
-    typer.Option("--server", envvar="OURCHAT_SERVER", help="server address host:port"),
+    str | None,
+    typer.Option(
+        "--server",
+        envvar="OURCHAT_SERVER",
+        metavar="HOST:PORT",
+        show_default=False,
+        help=f"the server (default: the one you last logged in to, else {DEFAULT_SERVER})",
+    ),
 ]
 
 _LOGIN_AGAIN = "run `ourchat login`"
 
-# What to do next, by the server's detail string.
+# What to do next, by the server's detail string. ``{session}`` is filled in with the id the
+# command was given; without one, the hint in _HINTS_WITHOUT_ID is used.
 _HINTS: dict[str, str] = {
     details.TOKEN_EXPIRED: _LOGIN_AGAIN,
     details.TOKEN_INVALID: _LOGIN_AGAIN,
@@ -53,59 +64,101 @@ _HINTS: dict[str, str] = {
     details.USER_ALREADY_EXISTS: "that e-mail is taken; `ourchat login` instead",
     details.PASSWORD_NOT_STRONG: "choose a longer, less guessable password",
     details.SESSION_NOT_FOUND: "check the id with `ourchat sessions list`",
-    details.USER_NOT_IN_SESSION: "join it first with `ourchat sessions join SESSION`",
-    details.NOT_IN_SESSION: "join it first with `ourchat sessions join SESSION`",
+    details.USER_NOT_IN_SESSION: "ask to join with `ourchat sessions join {session}`",
+    details.NOT_IN_SESSION: "ask to join with `ourchat sessions join {session}`",
     details.USER_MUTED: "you are muted in this session",
     details.USER_BANNED: "you are banned from this session",
     details.PERMISSION_DENIED: "your account or role does not allow this",
-    details.FRIEND_INVITATION_NOT_FOUND: "no pending request from them; ask them to "
-    "`ourchat friends add` you",
+    details.FRIEND_INVITATION_NOT_FOUND: "no pending request from them (see `ourchat friends "
+    "requests`); ask them to `ourchat friends add` you",
     details.FRIEND_NOT_FOUND: "see your friends with `ourchat friends list`",
     details.FRIEND_ALREADY_EXISTS: "you are friends already",
     details.SESSION_INVITATION_NOT_FOUND: "there is no pending invitation or request",
-    details.USER_ALREADY_IN_SESSION: "already a member; see `ourchat sessions info SESSION`",
+    details.USER_ALREADY_IN_SESSION: "already a member; see `ourchat sessions info {session}`",
     details.STORAGE_FULL: "your storage quota is used up; delete files first",
-    details.FILE_NOT_FOUND: "check the key",
+    details.FILE_NOT_FOUND: "check the key (`ourchat upload` printed it)",
     details.SERVER_MAINTAINING: "the server is in maintenance; try again later",
+    details.TOO_MANY_REQUESTS: "slow down and try again in a moment",
+    details.USERNAME_INVALID: "a name must not be empty and at most 60 bytes",
+    details.EMAIL_INVALID: "give an address like name@example.com",
+}
+_HINTS_WITHOUT_ID: dict[str, str] = {
+    details.USER_NOT_IN_SESSION: "you are not a member of that session",
+    details.NOT_IN_SESSION: "you are not a member of that session",
+    details.USER_ALREADY_IN_SESSION: "already a member; see `ourchat sessions list`",
 }
 
+# Terse details, followed by what they mean.
+_EXPLANATIONS: dict[str, str] = {
+    details.REQUEST_INVALID_VALUE: "the server found a value in the request it does not accept",
+    details.PERMISSION_DENIED: "you may not do this here",
+    details.CONFLICT: "that name or id is taken already",
+    details.SERVER_ERROR: "the server failed; its log says why",
+    details.NOT_IMPLEMENTED: "this server does not have that feature",
+    details.FRIEND_LIMIT_REACHED: "you, or they, have as many friends as the server allows",
+}
 
 # UNAVAILABLE details the server itself sends (anything else means no connection).
 _SERVER_UNAVAILABLE = {details.SHUTTING_DOWN, details.STREAM_LAGGED, details.DELIVERY_UNAVAILABLE}
+
+# UNAUTHENTICATED answers to a login attempt (the server refused it; no stored login is wrong).
+_LOGIN_REFUSED = {details.WRONG_PASSWORD, details.ACCOUNT_LOCKED, details.EMAIL_NOT_VERIFIED}
+
+# Refusals that, for a session id that does not exist, mean "no such session".
+_NOT_A_MEMBER = {details.USER_NOT_IN_SESSION, details.NOT_IN_SESSION, details.PERMISSION_DENIED}
 
 
 class CliError(Exception):
     """A failure to report as one line (plus what to do next) with a non-zero exit."""
 
-    def __init__(self, message: str, hint: str | None = None, code: int = 1) -> None:
+    def __init__(self, message: str, hint: str | None = None, code: int = ExitCode.REFUSED) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.code = code
 
 
-def fail(message: str, hint: str | None = None, code: int = 1) -> NoReturn:
+def fail(message: str, hint: str | None = None, code: int = ExitCode.REFUSED) -> NoReturn:
     """Stop the command with one error line."""
     raise CliError(message, hint, code)
 
 
-def _describe(exc: OurChatRpcError, server: str | None) -> CliError:
+def usage_error(message: str, hint: str | None = None) -> NoReturn:
+    """Stop the command with one error line about how it was called (exit 2)."""
+    raise CliError(message, hint, ExitCode.USAGE)
+
+
+def unreachable(server: str | None) -> CliError:
+    """The error for a server that does not answer."""
+    where = f" at {server}" if server else ""
+    return CliError(
+        f"Cannot reach the server{where}",
+        "is it running? start one with `ourchat serve`, or choose another with "
+        "--server HOST:PORT (or OURCHAT_SERVER)",
+        code=ExitCode.UNREACHABLE,
+    )
+
+
+def _describe(exc: OurChatRpcError, server: str | None, session: int | None) -> CliError:
     detail = exc.detail or exc.code.name
     if isinstance(exc, UnavailableError) and detail not in _HINTS:
         if detail in _SERVER_UNAVAILABLE:
-            return CliError(detail, "try again in a moment", code=3)
-        where = f" at {server}" if server else ""
-        return CliError(
-            f"Cannot reach the server{where}",
-            "is it running? start one with `ourchat serve`, or pass --server",
-            code=3,
-        )
+            return CliError(detail, "try again in a moment", code=ExitCode.UNREACHABLE)
+        return unreachable(server)
+    message = detail
+    if detail in _EXPLANATIONS:
+        message = f"{detail} ({_EXPLANATIONS[detail]})"
     if isinstance(exc, UnimplementedError):
-        return CliError(detail, "this server does not support that command yet")
-    if isinstance(exc, UnauthenticatedError) and detail == details.USER_NOT_FOUND:
-        return CliError(detail, _LOGIN_AGAIN, code=2)
+        return CliError(message, "this server does not support that command yet")
+    if isinstance(exc, UnauthenticatedError):
+        code = ExitCode.REFUSED if detail in _LOGIN_REFUSED else ExitCode.LOGIN
+        return CliError(message, _HINTS.get(detail, _LOGIN_AGAIN), code=code)
+    if detail == details.SESSION_NOT_FOUND and session is not None:
+        message = f"{detail}: {session}"
     hint = _HINTS.get(detail)
-    return CliError(detail, hint, code=2 if isinstance(exc, UnauthenticatedError) else 1)
+    if hint is not None and "{session}" in hint:
+        hint = hint.format(session=session) if session is not None else _HINTS_WITHOUT_ID[detail]
+    return CliError(message, hint)
 
 
 def disconnect_reason(error: OurChatRpcError | None) -> str:
@@ -135,21 +188,26 @@ def run(
 
     Args:
         main: the command's coroutine function.
-        server: the address, for the "cannot reach" message.
+        server: the ``--server`` given, for the "cannot reach" message.
         interrupt_ok: Ctrl-C is the normal way to end this command (exit 0).
     """
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
-        raise typer.Exit(0 if interrupt_ok else 130) from None
+        raise typer.Exit(ExitCode.OK if interrupt_ok else ExitCode.INTERRUPTED) from None
     except CliError as exc:
         report(exc)
         raise typer.Exit(exc.code) from None
     except OurChatRpcError as exc:
-        profile = config_store.load()
-        error = _describe(exc, server or (profile.server if profile else None))
+        error = _describe(exc, resolve_server(server), None)
         report(error)
         raise typer.Exit(error.code) from None
+
+
+def resolve_server(server: str | None) -> str:
+    """The server to talk to: ``--server``/OURCHAT_SERVER, else the current login's, else the
+    default."""
+    return server or config_store.current_server() or DEFAULT_SERVER
 
 
 async def start_of_now(client: OurChatClient) -> int:
@@ -161,24 +219,79 @@ async def start_of_now(client: OurChatClient) -> int:
     return await client.server_time_us() - 1
 
 
-def require_profile() -> Profile:
-    """The stored login, or a clear error telling how to log in."""
-    profile = config_store.load()
-    if profile is None:
-        fail("Not logged in", "run `ourchat login` (or `ourchat register`)", code=2)
-    return profile
+def require_profile(server: str | None = None) -> Profile:
+    """The stored login for ``server`` (default: the current one), or a clear error."""
+    profile = config_store.load(server)
+    if profile is not None:
+        return profile
+    if server and config_store.servers():
+        fail(
+            f"Not logged in on {server}",
+            f"run `ourchat login --server {server}` (you are logged in on "
+            f"{', '.join(config_store.servers())})",
+            code=ExitCode.LOGIN,
+        )
+    fail("Not logged in", "run `ourchat login` (or `ourchat register`)", code=ExitCode.LOGIN)
 
 
 @contextlib.asynccontextmanager
-async def logged_in() -> AsyncIterator[tuple[OurChatClient, Profile]]:
-    """A client for the stored login."""
-    profile = require_profile()
+async def logged_in(
+    server: str | None = None, *, session: int | None = None
+) -> AsyncIterator[tuple[OurChatClient, Profile]]:
+    """A client for the stored login on ``server`` (default: the current login).
+
+    With ``session`` (the session the command is about), a refusal that only says "not a
+    member" is checked against the session itself, so a session that does not exist is
+    reported as such, and hints name that session.
+    """
+    profile = require_profile(server)
     client = OurChatClient(profile.server, token=profile.token)
     client.user_id, client.ocid = profile.user_id, profile.ocid
     try:
         yield client, profile
+    except OurChatRpcError as exc:
+        if session is None:
+            raise
+        if exc.detail in _NOT_A_MEMBER:
+            await require_session_exists(client, session)
+        raise _describe(exc, profile.server, session) from None
     finally:
         await client.close()
+
+
+async def require_member(client: OurChatClient, session_id: int) -> SessionInfo:
+    """The name and members of a session the caller is in; else a clear error."""
+    try:
+        return await client.get_session_info(
+            session_id=session_id,
+            values=[
+                SessionValue.Value("QUERY_VALUES_NAME"),
+                SessionValue.Value("QUERY_VALUES_MEMBERS"),
+            ],
+        )
+    except NotFoundError:
+        fail(
+            f"{details.SESSION_NOT_FOUND}: {session_id}",
+            "check the id with `ourchat sessions list`",
+        )
+    except PermissionDeniedError:
+        fail(
+            f"You are not a member of session {session_id}",
+            f"ask to join with `ourchat sessions join {session_id}`",
+        )
+
+
+async def require_session_exists(client: OurChatClient, session_id: int) -> None:
+    """Stop with "Session Not Found" if there is no session ``session_id``."""
+    try:
+        await client.get_session_info(
+            session_id=session_id, values=[SessionValue.Value("QUERY_VALUES_NAME")]
+        )
+    except NotFoundError:
+        fail(
+            f"{details.SESSION_NOT_FOUND}: {session_id}",
+            "check the id with `ourchat sessions list`",
+        )
 
 
 async def resolve_user(client: OurChatClient, who: str) -> int:
@@ -188,13 +301,15 @@ async def resolve_user(client: OurChatClient, who: str) -> int:
     except NotFoundError:
         if who.isdigit():
             return int(who)
-        fail(f"User Not Found: {who}", "give an ocid or a numeric user id")
+        fail(f"{details.USER_NOT_FOUND}: {who}", "give an ocid or a numeric user id")
 
 
 def parse_session(text: str) -> int:
     """A session id given on the command line."""
     if not text.isdigit():
-        fail(f"Not a session id: {text}", "session ids are numbers; see `ourchat sessions list`")
+        usage_error(
+            f"Not a session id: {text}", "session ids are numbers; see `ourchat sessions list`"
+        )
     return int(text)
 
 

@@ -33,6 +33,7 @@ from typing import Annotated
 
 import typer
 
+from ourchat.cli.exit_codes import ExitCode
 from ourchat.config import Settings, load_settings
 
 ConfigOpt = Annotated[
@@ -42,7 +43,6 @@ DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="where data 
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 STOP_TIMEOUT_SECONDS = 30.0
-EXIT_USAGE = 2
 
 log = logging.getLogger("ourchat.serve")
 
@@ -53,7 +53,8 @@ def _configure_logging(settings: Settings, tag: str = "") -> None:
         format=f"%(asctime)s %(levelname)s {tag}%(name)s: %(message)s",
     )
     if logging.getLogger().level > logging.DEBUG:
-        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+        # Alembic tells every step of every migration at INFO; only DEBUG wants that.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _settings(config: Path | None, **flags: object) -> Settings:
@@ -107,7 +108,7 @@ def serve(
     problem = workers_problem(settings)
     if problem is not None:
         typer.echo(f"error: {problem}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(ExitCode.USAGE)
     raise typer.Exit(run_workers(settings, maintaining=maintaining))
 
 

@@ -11,6 +11,7 @@ from ourchat import details
 from ourchat.cli.common import (
     JsonOpt,
     Names,
+    ServerOpt,
     fail,
     iso_time,
     logged_in,
@@ -19,6 +20,7 @@ from ourchat.cli.common import (
     print_json,
     resolve_user,
     run,
+    usage_error,
 )
 from ourchat.client import (
     AccountValue,
@@ -80,18 +82,24 @@ def friends_add(
     display_name: Annotated[
         str | None, typer.Option("--name", help="the name you will see them under")
     ] = None,
+    server: ServerOpt = None,
 ) -> None:
     """Send a friend request."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, profile):
             friend_id = await resolve_user(client, user)
+            if friend_id == profile.user_id:
+                usage_error(
+                    "You cannot add yourself as a friend",
+                    "give the other person's ocid (`ourchat whoami` shows them theirs)",
+                )
             await client.add_friend(
                 friend_id=friend_id, leave_message=message, display_name=display_name
             )
         out.print(f"Friend request sent to {user}.", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 @friends_app.command("accept")
@@ -99,11 +107,12 @@ def friends_accept(
     user: UserArg,
     decline: Annotated[bool, typer.Option("--decline", help="say no instead")] = False,
     message: MessageOpt = None,
+    server: ServerOpt = None,
 ) -> None:
     """Answer a friend request (accept, or --decline)."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             friend_id = await resolve_user(client, user)
             response = await client.accept_friend_invitation(
                 friend_id=friend_id, accept=not decline, leave_message=message
@@ -117,7 +126,7 @@ def friends_accept(
                 markup=False,
             )
 
-    run(main)
+    run(main, server=server)
 
 
 async def _private_sessions(client: OurChatClient, me: int, sessions: list[int]) -> dict[int, int]:
@@ -140,11 +149,11 @@ async def _private_sessions(client: OurChatClient, me: int, sessions: list[int])
 
 
 @friends_app.command("list")
-def friends_list(as_json: JsonOpt = False) -> None:
+def friends_list(as_json: JsonOpt = False, server: ServerOpt = None) -> None:
     """List your friends (with the private session you share)."""
 
     async def main() -> None:
-        async with logged_in() as (client, profile):
+        async with logged_in(server) as (client, profile):
             mine = await client.get_account_info(
                 values=[
                     AccountValue.Value("QUERY_VALUES_FRIENDS"),
@@ -189,35 +198,37 @@ def friends_list(as_json: JsonOpt = False) -> None:
         ]
         _print_table("Friends", ["ocid", "id", "name", "alias", "session"], rows)
 
-    run(main)
+    run(main, server=server)
 
 
 @friends_app.command("remove")
-def friends_remove(user: UserArg) -> None:
+def friends_remove(user: UserArg, server: ServerOpt = None) -> None:
     """End a friendship (your private session with them is deleted)."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             friend_id = await resolve_user(client, user)
             await client.delete_friend(friend_id=friend_id)
         out.print(f"{user} is no longer your friend.", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 @friends_app.command("rename")
 def friends_rename(
-    user: UserArg, name: Annotated[str, typer.Argument(help="the name you see them under")]
+    user: UserArg,
+    name: Annotated[str, typer.Argument(help="the name you see them under")],
+    server: ServerOpt = None,
 ) -> None:
     """Choose the name under which you see a user."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             user_id = await resolve_user(client, user)
             await client.set_friend_info(user_id=user_id, display_name=name)
         out.print(f"You now see {user} as {name}.", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 # Sessions --------------------------------------------------------------------------------
@@ -232,11 +243,12 @@ def sessions_new(
     name: Annotated[str | None, typer.Option(help="the session's name")] = None,
     message: MessageOpt = None,
     as_json: JsonOpt = False,
+    server: ServerOpt = None,
 ) -> None:
     """Create a group session that you own."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             ids = [await resolve_user(client, m) for m in members or []]
             response = await client.new_session(members=ids, name=name, leave_message=message)
         failed = [{"id": f.id, "reason": _reason(f.reason)} for f in response.failed_members]
@@ -247,15 +259,15 @@ def sessions_new(
         for f in response.failed_members:
             out.print(f"Could not add user {f.id}: {_reason(f.reason)}.", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 @sessions_app.command("list")
-def sessions_list(as_json: JsonOpt = False) -> None:
+def sessions_list(as_json: JsonOpt = False, server: ServerOpt = None) -> None:
     """List the sessions you are a member of."""
 
     async def main() -> None:
-        async with logged_in() as (client, _):
+        async with logged_in(server) as (client, _):
             mine = await client.get_account_info(
                 values=[AccountValue.Value("QUERY_VALUES_SESSIONS")]
             )
@@ -279,16 +291,16 @@ def sessions_list(as_json: JsonOpt = False) -> None:
         rows = [[str(s["session_id"]), s["name"], str(s["size"])] for s in sessions]
         _print_table("Sessions", ["id", "name", "members"], rows)
 
-    run(main)
+    run(main, server=server)
 
 
 @sessions_app.command("info")
-def sessions_info(session: SessionArg, as_json: JsonOpt = False) -> None:
+def sessions_info(session: SessionArg, as_json: JsonOpt = False, server: ServerOpt = None) -> None:
     """Show a session (members and roles only to its members)."""
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in() as (client, _):
+        async with logged_in(server, session=session_id) as (client, _):
             try:
                 info = await client.get_session_info(
                     session_id=session_id, values=_SESSION_PUBLIC + _SESSION_MEMBERS
@@ -330,16 +342,18 @@ def sessions_info(session: SessionArg, as_json: JsonOpt = False) -> None:
             ]
             _print_table("Members", ["ocid", "id", "name", "role"], rows)
 
-    run(main)
+    run(main, server=server)
 
 
 @sessions_app.command("invite")
-def sessions_invite(session: SessionArg, user: UserArg, message: MessageOpt = None) -> None:
+def sessions_invite(
+    session: SessionArg, user: UserArg, message: MessageOpt = None, server: ServerOpt = None
+) -> None:
     """Invite a user into a session."""
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in() as (client, _):
+        async with logged_in(server, session=session_id) as (client, _):
             invitee = await resolve_user(client, user)
             response = await client.invite_user_to_session(
                 session_id=session_id, invitee=invitee, leave_message=message
@@ -348,16 +362,18 @@ def sessions_invite(session: SessionArg, user: UserArg, message: MessageOpt = No
             fail(f"Could not invite {user}: {_reason(response.failed_member.reason)}")
         out.print(f"Invited {user} to session {session_id}.", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 @sessions_app.command("join")
-def sessions_join(session: SessionArg, message: MessageOpt = None) -> None:
+def sessions_join(
+    session: SessionArg, message: MessageOpt = None, server: ServerOpt = None
+) -> None:
     """Join a session: accept your invitation, or else ask its moderators to let you in."""
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in() as (client, _):
+        async with logged_in(server, session=session_id) as (client, _):
             try:
                 await client.accept_join_session_invitation(session_id=session_id)
             except NotFoundError as exc:
@@ -372,20 +388,20 @@ def sessions_join(session: SessionArg, message: MessageOpt = None) -> None:
             markup=False,
         )
 
-    run(main)
+    run(main, server=server)
 
 
 @sessions_app.command("decline")
-def sessions_decline(session: SessionArg) -> None:
+def sessions_decline(session: SessionArg, server: ServerOpt = None) -> None:
     """Decline an invitation into a session."""
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in() as (client, _):
+        async with logged_in(server, session=session_id) as (client, _):
             await client.accept_join_session_invitation(session_id=session_id, accepted=False)
         out.print(f"Declined the invitation to session {session_id}.", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 @sessions_app.command("allow")
@@ -393,12 +409,13 @@ def sessions_allow(
     session: SessionArg,
     user: UserArg,
     deny: Annotated[bool, typer.Option("--deny", help="refuse the request instead")] = False,
+    server: ServerOpt = None,
 ) -> None:
     """Answer a user's request to join a session you moderate."""
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in() as (client, _):
+        async with logged_in(server, session=session_id) as (client, _):
             user_id = await resolve_user(client, user)
             await client.allow_user_join_session(
                 session_id=session_id, user_id=user_id, accepted=not deny
@@ -408,17 +425,17 @@ def sessions_allow(
         else:
             out.print(f"Let {user} into session {session_id}.", markup=False)
 
-    run(main)
+    run(main, server=server)
 
 
 @sessions_app.command("leave")
-def sessions_leave(session: SessionArg) -> None:
+def sessions_leave(session: SessionArg, server: ServerOpt = None) -> None:
     """Leave a session."""
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in() as (client, _):
+        async with logged_in(server, session=session_id) as (client, _):
             await client.leave_session(session_id=session_id)
         out.print(f"Left session {session_id}.", markup=False)
 
-    run(main)
+    run(main, server=server)

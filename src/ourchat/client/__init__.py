@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ourchat.client._accounts import ALL_ACCOUNT_VALUES, PUBLIC_ACCOUNT_VALUES, AccountValue
 from ourchat.client._admin import MonitoringMetrics, ServerPermission, UserPage
+from ourchat.client._calls import SignalType
 from ourchat.client._client import OurChatClient
 from ourchat.client._errors import (
     AlreadyExistsError,
@@ -26,7 +27,7 @@ from ourchat.client._errors import (
 from ourchat.client._files import DEFAULT_CHUNK_SIZE, ProgressCallback, file_hash
 from ourchat.client._keys import KeyPair, new_key_pair
 from ourchat.client._messages import Backoff, DisconnectCallback, Event
-from ourchat.client._social import ALL_SESSION_VALUES, SessionValue
+from ourchat.client._social import ALL_SESSION_VALUES, SessionInfo, SessionValue
 
 __all__ = [
     "ALL_ACCOUNT_VALUES",
@@ -51,7 +52,9 @@ __all__ = [
     "ProgressCallback",
     "ResourceExhaustedError",
     "ServerPermission",
+    "SessionInfo",
     "SessionValue",
+    "SignalType",
     "UnauthenticatedError",
     "UnavailableError",
     "UnimplementedError",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ourchat.client._accounts import AccountsMixin
 from ourchat.client._admin import AdminMixin
+from ourchat.client._calls import CallsMixin
 from ourchat.client._files import FilesMixin
 from ourchat.client._messages import MessagesMixin
 from ourchat.client._social import SocialMixin
 
 
-class OurChatClient(AccountsMixin, SocialMixin, MessagesMixin, FilesMixin, AdminMixin):
+class OurChatClient(AccountsMixin, SocialMixin, MessagesMixin, FilesMixin, CallsMixin, AdminMixin):
     """A connection to one OurChat server, optionally logged in.
 
     Use it as an async context manager (or call :meth:`close`)::

@@ -53,6 +53,8 @@ from ourchat.client._base import BaseClient
 
 #: The ``GetSessionInfo`` query values (``SessionValue.QUERY_VALUES_NAME`` ...).
 SessionValue = session_info_pb.QueryValues
+#: What :meth:`SocialMixin.get_session_info` answers (the values asked for are set).
+SessionInfo = session_info_pb.GetSessionInfoResponse
 
 #: Every session value (members and roles need membership).
 ALL_SESSION_VALUES: tuple[int, ...] = tuple(

@@ -26,6 +26,8 @@ class Event:
         payload: serialized ``FetchMsgsResponse`` holding only the event variant.
         recipients: user ids to push to, or ``None`` for every connected user.
         is_announcement: whether ``announcement_only`` streams want it.
+        live_only: not stored (a call signal or room notice): never replayed, so a stream
+            delivers it even when its replay already passed a higher ``msg_id``.
         wire: the complete ``FetchMsgsResponse`` bytes, encoded once for every stream.
     """
 
@@ -34,6 +36,7 @@ class Event:
     payload: bytes
     recipients: frozenset[int] | None
     is_announcement: bool = False
+    live_only: bool = False
     wire: bytes = field(default=b"", compare=False, repr=False)
 
     def __post_init__(self) -> None:

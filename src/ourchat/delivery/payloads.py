@@ -27,6 +27,7 @@ from ourchat._pb.service.ourchat.session.join_session.v1 import join_session_pb2
 from ourchat._pb.service.ourchat.session.session_room_key.v1 import (
     session_room_key_pb2 as room_key_pb,
 )
+from ourchat._pb.service.ourchat.webrtc.room_events.v1 import room_events_pb2
 
 _FIELDS = md.FetchMsgsResponse.DESCRIPTOR.fields_by_name
 
@@ -186,6 +187,47 @@ def announcement(
     )
     value.created_at.FromMicroseconds(time_us)
     return _encode("announcement_response", value)
+
+
+def signal(
+    *,
+    room_id: int,
+    from_user_id: int,
+    signal_type: int,
+    sdp: str,
+    ice_candidate: str,
+    sdp_mid: str,
+    sdp_mline_index: int,
+) -> tuple[int, bytes]:
+    """A Signal call relayed to its target (variant ``signal``, live only)."""
+    return _encode(
+        "signal",
+        room_events_pb2.SignalNotification(
+            room_id=room_id,
+            from_user_id=from_user_id,
+            signal_type=signal_type,  # type: ignore[arg-type]
+            sdp=sdp,
+            ice_candidate=ice_candidate,
+            sdp_mid=sdp_mid,
+            sdp_mline_index=sdp_mline_index,
+        ),
+    )
+
+
+#: The variants of room membership notices, by what happened.
+ROOM_MEMBER_VARIANTS = {
+    "joined": "room_member_joined",
+    "left": "room_member_left",
+    "kicked": "room_member_kicked",
+}
+
+
+def room_member(change: str, *, room_id: int, user_id: int) -> tuple[int, bytes]:
+    """A member ``change`` ("joined", "left", "kicked") of a room (live only)."""
+    return _encode(
+        ROOM_MEMBER_VARIANTS[change],
+        room_events_pb2.RoomMemberNotification(room_id=room_id, user_id=user_id),
+    )
 
 
 def frame(payload: bytes, msg_id: int, time_us: int) -> bytes:

@@ -27,7 +27,8 @@ any reconnect replays it).
 Wire format of one message (network byte order)::
 
     version/kind  u8    1 = event, 2 = resync notice
-    flags         u8    bit 0: announcement; bit 1: for everyone (no recipient list)
+    flags         u8    bit 0: announcement; bit 1: for everyone (no recipient list);
+                        bit 2: live only (not stored)
     msg_id        i64
     time_us       i64   the event's time
     published_us  i64   wall clock at PUBLISH, for the bus-lag histogram
@@ -66,6 +67,7 @@ KIND_RESYNC = 2
 _HEADER = struct.Struct("!BBqqqI")
 _ANNOUNCEMENT = 0x01
 _EVERYONE = 0x02
+_LIVE_ONLY = 0x04
 _FAILURES = (RedisError, OSError, TimeoutError)
 
 
@@ -87,6 +89,8 @@ class Envelope:
 def encode_event(event: Event, published_us: int) -> bytes:
     """The bus message carrying ``event``."""
     flags = _ANNOUNCEMENT if event.is_announcement else 0
+    if event.live_only:
+        flags |= _LIVE_ONLY
     recipients: list[int] = []
     if event.recipients is None:
         flags |= _EVERYONE
@@ -122,7 +126,14 @@ def decode(data: bytes) -> Envelope:
     recipients: frozenset[int] | None = None
     if not flags & _EVERYONE:
         recipients = frozenset(struct.unpack_from(f"!{count}q", data, _HEADER.size))
-    event = Event(msg_id, time_us, data[end:], recipients, bool(flags & _ANNOUNCEMENT))
+    event = Event(
+        msg_id,
+        time_us,
+        data[end:],
+        recipients,
+        bool(flags & _ANNOUNCEMENT),
+        live_only=bool(flags & _LIVE_ONLY),
+    )
     return Envelope(KIND_EVENT, event, published_us)
 
 

@@ -57,3 +57,15 @@ async def authenticate(deps: Deps, metadata: Sequence[Any] | None) -> UserId:
     deps.active_accounts.remember(user_id)
     deps.last_seen.saw(user_id, now)
     return UserId(user_id)
+
+
+async def authenticate_if_present(deps: Deps, metadata: Sequence[Any] | None) -> UserId | None:
+    """The caller's id when the call carries a token that :func:`authenticate` accepts, else None.
+
+    For public methods that give a logged-in caller more (GetVoipConfig's TURN credentials):
+    a missing or refused token is not an error there, it only means "anonymous".
+    """
+    try:
+        return await authenticate(deps, metadata)
+    except (Unauthenticated, InvalidArgument):
+        return None

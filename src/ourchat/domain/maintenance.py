@@ -33,7 +33,9 @@ OPEN_METHODS: frozenset[str] = frozenset(
 OPEN_METHOD_PREFIXES: tuple[str, ...] = ("/grpc.health.", "/grpc.reflection.")
 
 #: Plain HTTP paths that answer during maintenance (the process is up; operators scrape it).
-OPEN_HTTP_PATHS: frozenset[str] = frozenset({"/v1/status", "/metrics"})
+OPEN_HTTP_PATHS: frozenset[str] = frozenset({"/v1/status", "/metrics", "/", "/index.html"})
+#: The web client's page and assets also load during maintenance: the page says so itself.
+OPEN_HTTP_PREFIXES: tuple[str, ...] = ("/assets/",)
 
 
 def is_on(deps: Deps) -> bool:
@@ -56,7 +58,11 @@ def check_call(deps: Deps, method: str) -> None:
 
 def allows_http_path(deps: Deps, path: str) -> bool:
     """Whether a plain HTTP request for ``path`` may be served now."""
-    return not deps.shared.maintenance or path in OPEN_HTTP_PATHS
+    return (
+        not deps.shared.maintenance
+        or path in OPEN_HTTP_PATHS
+        or path.startswith(OPEN_HTTP_PREFIXES)
+    )
 
 
 async def set_status(deps: Deps, *, caller_id: int, maintaining: bool, reason: str) -> None:

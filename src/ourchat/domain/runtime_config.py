@@ -74,6 +74,14 @@ LIVE_SETTINGS: frozenset[str] = frozenset(
         "metrics_snapshot_interval_seconds",
         "metrics_retention_days",
         "process_report_interval_seconds",
+        "empty_room_keep_duration_seconds",
+        "stun_servers",
+        "turn_enabled",
+        "turn_server_url",
+        "turn_username",
+        "turn_password",
+        "turn_shared_secret",
+        "turn_ttl_seconds",
     }
 )
 

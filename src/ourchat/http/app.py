@@ -2,7 +2,8 @@
 
 Routes: ``GET /v1/status`` (empty 200), ``GET /v1/avatar?user_id=N`` (the user's avatar: an
 image the user owns, typed from its content, else the default picture),
-``GET /v1/verify/confirm?token=T`` (a link mailed by Verify) and ``GET /metrics`` (Prometheus).
+``GET /v1/verify/confirm?token=T`` (a link mailed by Verify), ``GET /metrics`` (Prometheus) and
+the web client at ``/`` (:mod:`ourchat.http.webclient`).
 Add a route by appending it to the list in :func:`routes`.
 """
 
@@ -29,6 +30,7 @@ from ourchat.deps import Deps
 from ourchat.domain import avatars, verification
 from ourchat.http.images import default_avatar_png
 from ourchat.http.maintenance import MaintenanceGate
+from ourchat.http.webclient import mount as webclient_mount
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,7 @@ def routes(deps: Deps) -> list[BaseRoute]:
         Route("/v1/avatar", _avatar_endpoint(deps), methods=["GET"]),
         Route("/v1/verify/confirm", _verify_confirm_endpoint(deps), methods=["GET"]),
         Route("/metrics", _Metrics(), methods=["GET"]),
+        webclient_mount(),  # last: it answers every other path
     ]
 
 

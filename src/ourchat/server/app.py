@@ -18,6 +18,7 @@ from ourchat.deps import Deps
 from ourchat.domain import files as file_rules
 from ourchat.domain import (
     maintenance,
+    rooms,
     runtime_config,
     server_identity,
     server_metrics,
@@ -133,6 +134,7 @@ class OurChatServer:
         self._state_watcher: state_sync.StateWatcher | None = None
         self._metrics_jobs: server_metrics.MetricsJobs | None = None
         self._last_seen_job: PeriodicJob | None = None
+        self._room_sweep: PeriodicJob | None = None
 
     async def start(self) -> int:
         """Migrate, load the identity, start the bus and listen; returns the bound port."""
@@ -214,6 +216,10 @@ class OurChatServer:
             "last-seen", lambda: deps.last_seen.flush(deps.db), LAST_SEEN_FLUSH_SECONDS
         )
         self._last_seen_job.start()
+        self._room_sweep = PeriodicJob(
+            "room-sweep", lambda: rooms.sweep(deps), lambda: rooms.sweep_interval(deps)
+        )
+        self._room_sweep.start()
         log.info(
             "ourchat listening on %s:%d (gRPC); data in %s; database %s",
             settings.host,
@@ -227,7 +233,12 @@ class OurChatServer:
         """End open streams, finish in-flight calls within ``grace`` seconds, close the pool."""
         if self._janitor is not None:
             await self._janitor.stop()
-        for job in (self._state_watcher, self._metrics_jobs, self._last_seen_job):
+        for job in (
+            self._state_watcher,
+            self._metrics_jobs,
+            self._last_seen_job,
+            self._room_sweep,
+        ):
             if job is not None:
                 await job.stop()
         if self.deps is not None:

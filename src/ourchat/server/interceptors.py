@@ -21,7 +21,7 @@ from ourchat import details, metrics
 from ourchat.caller import address_of_peer, set_caller, set_client_address
 from ourchat.deps import Deps
 from ourchat.domain import maintenance
-from ourchat.domain.authentication import authenticate
+from ourchat.domain.authentication import authenticate, authenticate_if_present
 from ourchat.errors import InvalidArgument, OurChatError
 from ourchat.rpc.requests import Undecodable, check_decoded, checked_stream, lenient_decoder
 
@@ -33,6 +33,9 @@ PUBLIC_PREFIXES: tuple[str, ...] = (
     "/grpc.health.v1.Health/",
     "/grpc.reflection.",
 )
+
+#: Public methods that still identify a caller who sends a valid token (for extras only).
+OPTIONAL_AUTH_METHODS: frozenset[str] = frozenset({"/service.basic.v1.BasicService/GetVoipConfig"})
 
 
 class ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
@@ -68,6 +71,8 @@ async def _enter(
     check_decoded(request)
     if needs_auth:
         set_caller(await authenticate(deps, call_details.invocation_metadata))
+    elif call_details.method in OPTIONAL_AUTH_METHODS:
+        set_caller(await authenticate_if_present(deps, call_details.invocation_metadata))
     else:
         set_caller(None)
 

@@ -123,6 +123,18 @@ async def store_many(tx: Tx, items: Sequence[NewEvent]) -> list[Event]:
     return stored
 
 
+async def queue_live(tx: Tx, payload: bytes, recipients: Iterable[int]) -> Event:
+    """Queue an event that is pushed after commit but never stored (so never replayed).
+
+    Its ``msg_id`` and time come from the same clock as stored events, so a client resuming
+    from its time misses nothing stored before it.
+    """
+    msg_id, time_us = await _allocate(tx.conn, tx.now_us, 1)
+    event = Event(msg_id, time_us, payload, frozenset(recipients), live_only=True)
+    tx.events.append(event)
+    return event
+
+
 async def store(
     tx: Tx,
     *,

@@ -433,3 +433,39 @@ metrics_history = Table(
     Column("live_tasks", Integer, nullable=False),
     Column("loop_lag_us", BigInteger, nullable=False),
 )
+
+# Call rooms (WebRTC). A room is empty while none of its members is in the call; ``empty_since``
+# says since when (NULL while someone is in it). An archived room is kept as a record only.
+rooms = Table(
+    "rooms",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("title", Text, nullable=True),
+    Column("creator_id", BigInteger, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("auto_delete", Boolean, nullable=False),
+    Column("open_join", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("empty_since", BigInteger, nullable=True, index=True),
+    Column("archived_at", BigInteger, nullable=True),
+)
+
+# Members of a room: its admins (``is_admin``) and who is in the call (``in_call``, by JoinRoom).
+room_members = Table(
+    "room_members",
+    metadata,
+    Column("room_id", BigInteger, ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("in_call", Boolean, nullable=False, default=False),
+    Column("joined_at", BigInteger, nullable=False),
+)
+
+# Pending invitations into a room (consumed by JoinRoom or AcceptRoomInvitation).
+room_invitations = Table(
+    "room_invitations",
+    metadata,
+    Column("room_id", BigInteger, ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("inviter_id", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)

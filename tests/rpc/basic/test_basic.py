@@ -93,3 +93,15 @@ async def test_support_and_presets_come_from_settings(
     assert support.support_page == "https://example.com/help"
     presets = await client.call("GetPresetUserStatus", GetPresetUserStatusRequest())
     assert list(presets.contents) == ["away", "busy"]
+
+
+async def test_voip_config_by_default_offers_public_stun_and_no_turn(
+    connect: Callable[[], OurChatClient],
+) -> None:
+    config = await connect().get_voip_config()
+    assert list(config.stun_servers) == [
+        "stun:stun.l.google.com:19302",
+        "stun:stun1.l.google.com:19302",
+    ]
+    assert (config.turn_enabled, config.turn_server_url, config.turn_username) == (False, "", "")
+    assert (config.turn_password, config.turn_ttl) == ("", 86400)

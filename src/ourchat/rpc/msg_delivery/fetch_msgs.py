@@ -1,7 +1,8 @@
 """OurChatService.FetchMsgs: every event after a time, then live events, on one stream.
 
 The stream subscribes to the bus before it reads history, so nothing committed in between is
-lost; live events already sent during the replay are skipped by ``msg_id``. A stream that
+lost; live events already sent during the replay are skipped by ``msg_id`` (live-only events,
+which no replay holds, never are). A stream that
 resumes at or after the newest event this process has seen skips the database entirely.
 """
 
@@ -62,7 +63,7 @@ async def handle(deps: Deps, request: FetchMsgsRequest, context: Any) -> AsyncIt
                     event = await subscription.get()
                 except SubscriptionClosed as closed:
                     raise (closed.error or Unavailable(closed.reason)) from None
-                if event.msg_id <= high_water:
+                if event.msg_id <= high_water and not event.live_only:
                     continue
                 if only_announcements and not event.is_announcement:
                     continue

@@ -1,0 +1,1 @@
+"""OurChatService call rooms and signalling (WebRTC): one module per RPC."""

@@ -1,0 +1,39 @@
+"""The web client loads from the server in Chromium: accessible forms, language and theme."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from tests.browser.conftest import NewPage
+
+
+async def test_login_and_register_forms_have_accessible_names(
+    new_page: NewPage, shot: Callable[[Any, str], Awaitable[Path]]
+) -> None:
+    page = await new_page()
+    await page.get_by_label("Email or OCID").wait_for()
+    assert await page.get_by_label("Password").count() == 1
+    assert await page.get_by_role("button", name="Log in").is_visible()
+    await shot(page, "login")
+    await page.get_by_role("button", name="New here? Register").click()
+    for label in ("Email", "Name", "Password"):
+        assert await page.get_by_label(label, exact=True).count() == 1
+    await page.get_by_label("Password", exact=True).fill("correct-Horse-battery-9")
+    assert await page.get_by_text("Password strength: strong").is_visible()
+    await shot(page, "register")
+
+
+async def test_language_and_theme_switch_and_stay(new_page: NewPage) -> None:
+    page = await new_page(locale="zh-CN")
+    assert await page.get_by_role("button", name="登录").is_visible()
+    await page.get_by_label("语言").select_option("en")
+    assert await page.get_by_role("button", name="Log in").is_visible()
+    theme = await page.evaluate("document.documentElement.dataset.theme")
+    await page.get_by_role("button", name="Theme").click()
+    flipped = await page.evaluate("document.documentElement.dataset.theme")
+    assert {theme, flipped} == {"light", "dark"}
+    await page.reload()
+    assert await page.get_by_role("button", name="Log in").is_visible()
+    assert await page.evaluate("document.documentElement.dataset.theme") == flipped

@@ -1,0 +1,78 @@
+/** FetchMsgsResponse (generated type) to the client's plain ChatEvent. */
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { FetchMsgsResponse } from "./gen/service/ourchat/msg_delivery/v1/msg_delivery_pb";
+import { AcceptFriendInvitationResult } from "./gen/service/ourchat/friends/accept_friend_invitation/v1/accept_friend_invitation_pb";
+import type { ChatEvent, Micros } from "../state/events";
+
+export function micros(t: Timestamp | undefined): Micros {
+  if (t === undefined) return 0n;
+  return t.seconds * 1_000_000n + BigInt(Math.floor(t.nanos / 1000));
+}
+
+export function timestamp(us: Micros): { seconds: bigint; nanos: number } {
+  const seconds = us / 1_000_000n;
+  return { seconds, nanos: Number(us - seconds * 1_000_000n) * 1000 };
+}
+
+export function toEvent(r: FetchMsgsResponse): ChatEvent {
+  const base = { id: r.msgId, time: micros(r.time) };
+  const v = r.respondEventType;
+  switch (v.case) {
+    case "msg":
+      return {
+        ...base,
+        kind: "msg",
+        sessionId: v.value.sessionId,
+        senderId: v.value.senderId,
+        text: v.value.markdownText,
+        files: [...v.value.involvedFiles],
+        encrypted: v.value.isEncrypted,
+      };
+    case "recall":
+      return { ...base, kind: "recall", recalledId: v.value.msgId };
+    case "newFriendInvitationNotification":
+      return {
+        ...base,
+        kind: "friendRequest",
+        inviterId: v.value.inviterId,
+        inviteeId: v.value.inviteeId,
+        message: v.value.leaveMessage ?? "",
+      };
+    case "friendInvitationResultNotification":
+      return {
+        ...base,
+        kind: "friendResult",
+        inviterId: v.value.inviterId,
+        inviteeId: v.value.inviteeId,
+        accepted: v.value.status === AcceptFriendInvitationResult.SUCCESS,
+        sessionId: v.value.sessionId ?? null,
+      };
+    case "inviteUserToSession":
+      return {
+        ...base,
+        kind: "sessionInvite",
+        sessionId: v.value.sessionId,
+        inviterId: v.value.inviterId,
+        message: v.value.leaveMessage ?? "",
+      };
+    case "joinSessionApproval":
+      return {
+        ...base,
+        kind: "joinRequest",
+        sessionId: v.value.sessionId,
+        userId: v.value.userId,
+        message: v.value.leaveMessage ?? "",
+      };
+    case "allowUserJoinSessionNotification":
+      return { ...base, kind: "joinResult", sessionId: v.value.sessionId, accepted: v.value.accepted };
+    case "announcementResponse":
+      return {
+        ...base,
+        kind: "announcement",
+        title: v.value.announcement?.title ?? "",
+        content: v.value.announcement?.content ?? "",
+      };
+    default:
+      return { ...base, kind: "other" };
+  }
+}
