@@ -9,6 +9,18 @@ from __future__ import annotations
 from ourchat.client._accounts import ALL_ACCOUNT_VALUES, PUBLIC_ACCOUNT_VALUES, AccountValue
 from ourchat.client._admin import MonitoringMetrics, ServerPermission, UserPage
 from ourchat.client._client import OurChatClient
+from ourchat.client._e2ee import (
+    UNREADABLE,
+    E2EESession,
+    KeyFormatError,
+    decrypt_text,
+    encrypt_text,
+    load_private_key,
+    load_public_key,
+    new_room_key,
+    unwrap_room_key,
+    wrap_room_key,
+)
 from ourchat.client._errors import (
     AlreadyExistsError,
     DeadlineExceededError,
@@ -33,15 +45,18 @@ __all__ = [
     "ALL_SESSION_VALUES",
     "DEFAULT_CHUNK_SIZE",
     "PUBLIC_ACCOUNT_VALUES",
+    "UNREADABLE",
     "AccountValue",
     "AlreadyExistsError",
     "Backoff",
     "DeadlineExceededError",
     "DisconnectCallback",
+    "E2EESession",
     "Event",
     "FailedPreconditionError",
     "InternalError",
     "InvalidArgumentError",
+    "KeyFormatError",
     "KeyPair",
     "MonitoringMetrics",
     "NotFoundError",
@@ -56,6 +71,13 @@ __all__ = [
     "UnavailableError",
     "UnimplementedError",
     "UserPage",
+    "decrypt_text",
+    "encrypt_text",
     "file_hash",
+    "load_private_key",
+    "load_public_key",
     "new_key_pair",
+    "new_room_key",
+    "unwrap_room_key",
+    "wrap_room_key",
 ]
