@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from ourchat.cli import e2ee as cli_e2ee
 from ourchat.cli.common import (
     Names,
     ServerOpt,
@@ -29,6 +30,7 @@ from ourchat.cli.common import (
     start_of_now,
 )
 from ourchat.client import (
+    E2EESession,
     OurChatClient,
     OurChatRpcError,
     UnauthenticatedError,
@@ -89,9 +91,14 @@ def _stdin_lines(loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str | None]:
 
 
 async def _receive(
-    client: OurChatClient, session_id: int, since_us: int, me: int, screen: Screen
+    client: OurChatClient,
+    session_id: int,
+    since_us: int,
+    me: int,
+    screen: Screen,
+    e2ee: E2EESession | None,
 ) -> None:
-    """Print the other members' messages of the session as they arrive."""
+    """Print the other members' messages of the session as they arrive (decrypted)."""
     names = Names(client)
     shown: dict[int, str] = {}
 
@@ -100,13 +107,15 @@ async def _receive(
         screen.line(f"* connection lost ({reason}); reconnecting in {delay:.1f}s")
 
     async for event in client.events(since_us, on_disconnect=on_disconnect):
+        if e2ee is not None:
+            await e2ee.handle(event)
         variant = event.WhichOneof("respond_event_type")
         if variant == "msg" and event.msg.session_id == session_id:
             if event.msg.sender_id == me:
                 continue
             who = await names.name(event.msg.sender_id)
             shown[event.msg_id] = who
-            text = "(encrypted)" if event.msg.is_encrypted else event.msg.markdown_text
+            text = cli_e2ee.readable(e2ee, event).msg.markdown_text
             screen.line(f"[{local_clock(event.time)}] {who}: {text}")
         elif variant == "recall" and event.recall.msg_id in shown:
             screen.line(f"* {shown[event.recall.msg_id]} recalled a message")
@@ -122,6 +131,9 @@ def chat(
         async with logged_in(server, session=session_id) as (client, profile):
             info = await require_member(client, session_id)
             since = await start_of_now(client)
+            e2ee = await cli_e2ee.ready_session(client, profile)
+            if e2ee is not None:
+                since = max(since, e2ee.cursor_us)
             screen = Screen(sys.stdin.isatty() and sys.stdout.isatty())
             title = info.name or f"session {session_id}"
             screen.notice(
@@ -130,10 +142,10 @@ def chat(
             )
             lines = _stdin_lines(asyncio.get_running_loop())
             receiver = asyncio.create_task(
-                _receive(client, session_id, since, profile.user_id, screen)
+                _receive(client, session_id, since, profile.user_id, screen, e2ee)
             )
             try:
-                await _send_lines(client, session_id, lines, receiver, screen)
+                await _send_lines(client, e2ee, session_id, lines, receiver, screen)
             finally:
                 receiver.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -145,6 +157,7 @@ def chat(
 
 async def _send_lines(
     client: OurChatClient,
+    e2ee: E2EESession | None,
     session_id: int,
     lines: asyncio.Queue[str | None],
     receiver: asyncio.Task[None],
@@ -166,7 +179,7 @@ async def _send_lines(
         if not text.strip():
             continue
         try:
-            await client.send_msg(session_id, text)
+            await cli_e2ee.send_text(client, e2ee, session_id, text, answer_requests=False)
         except UnauthenticatedError:
             raise
         except OurChatRpcError as exc:

@@ -23,6 +23,7 @@ from rich.progress import (
 )
 
 from ourchat.cli import chat, config_store, social_commands
+from ourchat.cli import e2ee as cli_e2ee
 from ourchat.cli.common import (
     JsonOpt,
     Names,
@@ -45,6 +46,7 @@ from ourchat.cli.common import (
 from ourchat.cli.config_store import Profile
 from ourchat.cli.render import describe, event_json, kind
 from ourchat.client import (
+    E2EESession,
     Event,
     OurChatClient,
     OurChatRpcError,
@@ -205,8 +207,9 @@ def send(
         body = sys.stdin.read().rstrip("\n") if text == "-" else text
         if not body.strip():
             fail("Empty message", "give the text to send")
-        async with logged_in(server, session=session_id) as (client, _):
-            response = await client.send_msg(session_id, body)
+        async with logged_in(server, session=session_id) as (client, profile):
+            e2ee = await cli_e2ee.ready_session(client, profile)
+            response = await cli_e2ee.send_text(client, e2ee, session_id, body)
         if as_json:
             print_json({"msg_id": response.msg_id, "time": iso_time(response.time)})
         else:
@@ -245,7 +248,12 @@ def listen(
 
 
 async def read_history(
-    client: OurChatClient, session_id: int, *, idle: float, limit: int | None = None
+    client: OurChatClient,
+    session_id: int,
+    *,
+    idle: float,
+    limit: int | None = None,
+    e2ee: E2EESession | None = None,
 ) -> list[Event]:
     """The messages of one session visible to the caller, oldest first.
 
@@ -253,10 +261,25 @@ async def read_history(
     start (FetchMsgs from time 0) and keeps that session's messages, dropping recalled ones.
     The replay is over — and the stream is closed — at the first event newer than the server's
     clock when the command started (so live traffic cannot keep it open), or when no event
-    arrived for ``idle`` seconds.
+    arrived for ``idle`` seconds. With ``e2ee``, the replay also rebuilds its room keys, and
+    encrypted messages come back with the text it can read.
     """
-    until = await client.server_time_us()
+    replayed = await e2ee.catch_up(idle=idle) if e2ee is not None else await _replay(client, idle)
     kept: dict[int, Event] = {}
+    for event in replayed:
+        variant = kind(event)
+        if variant == "msg" and event.msg.session_id == session_id:
+            kept[event.msg_id] = cli_e2ee.readable(e2ee, event)
+        elif variant == "recall":
+            kept.pop(event.recall.msg_id, None)
+    messages = list(kept.values())
+    return messages[-limit:] if limit else messages
+
+
+async def _replay(client: OurChatClient, idle: float) -> list[Event]:
+    """Every event of the caller up to the server's clock now (see :func:`read_history`)."""
+    until = await client.server_time_us()
+    replayed: list[Event] = []
     stream = client.fetch_msgs(0)
     async with contextlib.aclosing(stream):  # type: ignore[type-var]
         iterator = aiter(stream)
@@ -268,13 +291,8 @@ async def read_history(
                 break
             if event.time.ToMicroseconds() > until:
                 break
-            variant = kind(event)
-            if variant == "msg" and event.msg.session_id == session_id:
-                kept[event.msg_id] = event
-            elif variant == "recall":
-                kept.pop(event.recall.msg_id, None)
-    messages = list(kept.values())
-    return messages[-limit:] if limit else messages
+            replayed.append(event)
+    return replayed
 
 
 def history(
@@ -293,7 +311,10 @@ def history(
         session_id = parse_session(session)
         async with logged_in(server, session=session_id) as (client, profile):
             await require_member(client, session_id)
-            messages = await read_history(client, session_id, idle=idle, limit=limit or None)
+            e2ee = cli_e2ee.open_session(client, profile)
+            messages = await read_history(
+                client, session_id, idle=idle, limit=limit or None, e2ee=e2ee
+            )
             if as_json:
                 print_json([event_json(m) for m in messages])
                 return

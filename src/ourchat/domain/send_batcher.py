@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ourchat import details
+from ourchat.clock import US_PER_SECOND
 from ourchat.delivery import payloads
 from ourchat.delivery.events import Audience
 from ourchat.domain import room_keys
@@ -144,10 +145,11 @@ async def _write(deps: Deps, batch: Sequence[_Pending]) -> None:
                 )
             )
         stored = await stored_events.store_many(tx, new_events)
+        oldest_key = tx.now_us - deps.settings.room_key_duration_seconds * US_PER_SECOND
         rotating: dict[int, int] = {}
         for item, _ in accepted:
             state = states[(item.session_id, item.sender_id)]
-            if state.e2ee_on:
+            if state.e2ee_on and (state.leaving_to_process or state.room_key_time < oldest_key):
                 rotating.setdefault(item.session_id, item.sender_id)
         for session_id, sender_id in rotating.items():
             await room_keys.rotate_if_due(deps, tx, session_id, sender_id)

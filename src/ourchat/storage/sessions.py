@@ -210,6 +210,9 @@ class SenderState:
     can_send: bool
     muted: bool
     e2ee_on: bool
+    #: When the session's room key period began, and whether a member left since.
+    room_key_time: int = 0
+    leaving_to_process: bool = False
 
 
 async def sender_states(
@@ -218,7 +221,7 @@ async def sender_states(
     """For each ``(session_id, user_id)`` that is a current membership, what SendMsg needs.
 
     One query answers a whole batch: the member's role, whether it may send, whether it is
-    muted personally or session-wide right now, and the session's E2EE flag. Pairs that are
+    muted personally or session-wide right now, and the session's E2EE state. Pairs that are
     not memberships are absent from the result.
     """
     wanted = list(dict.fromkeys(pairs))
@@ -244,11 +247,13 @@ async def sender_states(
     )
     rows = await conn.execute(
         select(member.c.session_id, member.c.user_id, member.c.role_id, can_send, muted)
-        .add_columns(sessions.c.e2ee_on)
+        .add_columns(sessions.c.e2ee_on, sessions.c.room_key_time, sessions.c.leaving_to_process)
         .join_from(member, sessions, sessions.c.id == member.c.session_id)
         .where(tuple_(member.c.session_id, member.c.user_id).in_(wanted))
     )
     return {
-        (int(r[0]), int(r[1])): SenderState(int(r[2]), bool(r[3]), bool(r[4]), bool(r[5]))
+        (int(r[0]), int(r[1])): SenderState(
+            int(r[2]), bool(r[3]), bool(r[4]), bool(r[5]), int(r[6]), bool(r[7])
+        )
         for r in rows
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ourchat import details
 from ourchat._pb.service.ourchat.session.new_session.v1.session_pb2 import (
@@ -14,7 +14,7 @@ from ourchat.clock import ManualClock
 from ourchat.config import Settings
 from ourchat.ids import PredefinedRole
 from ourchat.server.app import OurChatServer
-from ourchat.storage.tables import event_recipients, events, sessions
+from ourchat.storage.tables import event_recipients, events, sessions, users
 from tests.helpers import User, expect_error, make_group, public_key
 from tests.rpc.session.flows import (
     MESSAGE,
@@ -326,3 +326,19 @@ async def test_an_old_room_key_rotates_on_the_next_message(
         (13, alice.id, bob.id),
     ]
     assert await _rotation_rows(server, plain) == []
+
+
+async def test_members_without_a_public_key_are_not_listed(
+    server: OurChatServer, new_user: NewUser
+) -> None:
+    assert server.deps is not None
+    alice, bob, carol = await new_user("alice"), await new_user("bob"), await new_user("carol")
+    session_id = await _group(server, alice, bob, carol)
+    # Accounts of the JSON gateways have no public key: nobody can wrap a key for them.
+    async with server.deps.db.write() as conn:
+        await conn.execute(update(users).where(users.c.id == bob.id).values(public_key=b""))
+    await alice.client.e2eeize_session(session_id=session_id)
+    assert await _rotation_rows(server, session_id) == [
+        (14, 0, alice.id),
+        (13, carol.id, alice.id),
+    ]
