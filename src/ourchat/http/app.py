@@ -1,5 +1,6 @@
 """The plain HTTP side of a server process (Starlette on uvicorn, in the gRPC server's loop).
 
+gRPC-Web requests go to the call pipeline (:mod:`ourchat.http.grpc_web`).
 Routes: ``GET /v1/status`` (empty 200), ``GET /v1/avatar?user_id=N`` (the user's avatar: an
 image the user owns, typed from its content, else the default picture),
 ``GET /v1/verify/confirm?token=T`` (a link mailed by Verify), ``GET /metrics`` (Prometheus) and
@@ -28,9 +29,11 @@ from starlette.types import Receive, Scope, Send
 from ourchat import metrics
 from ourchat.deps import Deps
 from ourchat.domain import avatars, verification
+from ourchat.http.grpc_web import GrpcWeb
 from ourchat.http.images import default_avatar_png
 from ourchat.http.maintenance import MaintenanceGate
 from ourchat.http.webclient import mount as webclient_mount
+from ourchat.rpc.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +120,15 @@ def routes(deps: Deps) -> list[BaseRoute]:
     ]
 
 
-def build_app(deps: Deps) -> Starlette:
-    """The ASGI application of the HTTP port."""
-    return Starlette(routes=routes(deps), middleware=[Middleware(MaintenanceGate, deps=deps)])
+def build_app(deps: Deps, pipeline: Pipeline) -> Starlette:
+    """The ASGI application of the HTTP side: gRPC-Web first, then the routes."""
+    return Starlette(
+        routes=routes(deps),
+        middleware=[
+            Middleware(GrpcWeb, pipeline=pipeline),
+            Middleware(MaintenanceGate, deps=deps),
+        ],
+    )
 
 
 class _EmbeddedServer(uvicorn.Server):

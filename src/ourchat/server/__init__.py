@@ -1,1 +1,1 @@
-"""The gRPC server: dependencies, interceptors, servicers and process start-up."""
+"""The native gRPC transport: process start-up and the servicers bound to the call pipeline."""

@@ -8,8 +8,10 @@ from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
+from grpc_reflection.v1alpha._async import ReflectionServicer
 
+from ourchat import details
 from ourchat.clock import Clock, SystemClock
 from ourchat.config import Settings
 from ourchat.delivery.bus import Bus
@@ -30,10 +32,12 @@ from ourchat.domain.passwords import Passwords
 from ourchat.domain.rate_limits import RateLimits
 from ourchat.domain.send_batcher import SendBatcher
 from ourchat.domain.tokens import TokenIssuer
+from ourchat.errors import Unavailable
 from ourchat.files.janitor import PeriodicJob
 from ourchat.files.store import LocalFileStore
 from ourchat.http.app import HttpServer, build_app
-from ourchat.server.interceptors import ServerInterceptor
+from ourchat.rpc.pipeline import Pipeline
+from ourchat.server.library_services import DecodingChecked
 from ourchat.server.servicers import SERVICES, generic_handlers
 from ourchat.snowflake import SnowflakeGenerator
 from ourchat.storage import events as stored_events
@@ -125,6 +129,7 @@ class OurChatServer:
         self.clock: Clock = clock or SystemClock()
         self.start_in_maintenance = start_in_maintenance
         self.deps: Deps | None = None
+        self.pipeline: Pipeline | None = None
         self.port: int | None = None
         self.http_port: int | None = None
         self._http: HttpServer | None = None
@@ -186,21 +191,22 @@ class OurChatServer:
         deps.process.started_us = self.clock.now_us()
         await state_sync.load_at_start(deps, base)
         await file_rules.clean_up(deps, at_start=True)
-        server = grpc.aio.server(
-            interceptors=[ServerInterceptor(deps)],
-            options=grpc_options(settings),
-        )
-        server.add_generic_rpc_handlers(generic_handlers(deps))
+        self.pipeline = pipeline = Pipeline(deps)
+        server = grpc.aio.server(options=grpc_options(settings))
+        server.add_generic_rpc_handlers(generic_handlers(pipeline))
         self._health = health.aio.HealthServicer()  # type: ignore[attr-defined]
-        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, DecodingChecked(server))
         names = [s.full_name for s in SERVICES.values()]
-        reflection.enable_server_reflection([*names, reflection.SERVICE_NAME], server)
+        reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
+            ReflectionServicer([*names, reflection.SERVICE_NAME]),
+            DecodingChecked(server),
+        )
         self.port = server.add_insecure_port(f"{settings.host}:{settings.port}")
         await server.start()
         for name in ["", *names]:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         self._grpc = server
-        self._http = HttpServer(build_app(deps), settings.host, settings.http_port)
+        self._http = HttpServer(build_app(deps, pipeline), settings.host, settings.http_port)
         self.http_port = await self._http.start()
         self._janitor = PeriodicJob(
             "file-cleanup",
@@ -246,6 +252,9 @@ class OurChatServer:
                 await self.deps.last_seen.flush(self.deps.db)
         if self._health is not None:
             await self._health.enter_graceful_shutdown()
+        if self.deps is not None:
+            # Open streams end now on every transport, so none holds the HTTP side open.
+            self.deps.bus.fanout.end_streams(Unavailable(details.SHUTTING_DOWN))
         if self._http is not None:
             await self._http.stop(grace)
         if self.deps is not None:

@@ -40,6 +40,11 @@ const defaultLinkOpen =
   md.renderer.rules.link_open ??
   ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
 md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  const ref = FILE_REF.exec(String(tokens[idx].attrGet("href") ?? ""));
+  if (ref !== null) {
+    // A file of the message: named here, fetched with its Download button.
+    return `<a class="file-ref" data-file-index="${Number(ref[1])}">`;
+  }
   tokens[idx].attrSet("target", "_blank");
   tokens[idx].attrSet("rel", "noopener noreferrer nofollow");
   return defaultLinkOpen(tokens, idx, options, env, self);

@@ -1,0 +1,417 @@
+/** The admin panel (holders of server roles): maintenance, announcements, users, roles, sessions, settings, metrics. */
+import { useEffect, useState } from "preact/hooks";
+import { micros, timestamp } from "../../api/events";
+import { ServerStatus } from "../../api/gen/service/server_manage/set_server_status/v1/set_server_status_pb";
+import type { UserInfo } from "../../api/gen/service/server_manage/user_manage/v1/user_manage_pb";
+import type { MetricDataPoint, MonitoringMetrics } from "../../api/gen/service/server_manage/monitoring/v1/monitoring_pb";
+import type { GetSessionInfoResponse } from "../../api/gen/service/ourchat/session/get_session_info/v1/get_session_info_pb";
+import { QueryValues as SessionQuery } from "../../api/gen/service/ourchat/session/get_session_info/v1/get_session_info_pb";
+import { api } from "../api";
+import type { ChatClient } from "../controller";
+import { useStore, useStrings } from "../hooks";
+import { Feedback, useAction } from "../useAction";
+
+type Section = "status" | "users" | "roles" | "sessions" | "config" | "metrics";
+
+export function AdminScreen({ client }: { client: ChatClient }) {
+  const t = useStrings();
+  const [section, setSection] = useState<Section>("status");
+  const sections: [Section, string][] = [
+    ["status", t.maintenanceMode],
+    ["users", t.users],
+    ["roles", t.roles],
+    ["sessions", t.sessions],
+    ["config", t.settings],
+    ["metrics", t.metrics],
+  ];
+  return (
+    <div class="page admin">
+      <nav class="subtabs" aria-label={t.admin}>
+        {sections.map(([id, label]) => (
+          <button type="button" key={id} aria-current={section === id ? "page" : undefined} onClick={() => setSection(id)}>
+            {label}
+          </button>
+        ))}
+      </nav>
+      {section === "status" && <StatusPanel client={client} />}
+      {section === "users" && <UsersPanel />}
+      {section === "roles" && <RolesPanel />}
+      {section === "sessions" && <SessionsPanel />}
+      {section === "config" && <ConfigPanel />}
+      {section === "metrics" && <MetricsPanel />}
+    </div>
+  );
+}
+
+function StatusPanel({ client }: { client: ChatClient }) {
+  const t = useStrings();
+  const maintenance = useStore(client.maintenance);
+  const [reason, setReason] = useState("");
+  const [title, setTitle] = useState("");
+  const [content, setContent] = useState("");
+  const act = useAction();
+  const timeline = useStore(client.timeline);
+  return (
+    <>
+      <section class="panel">
+        <h2>{t.maintenanceMode}</h2>
+        <p data-testid="maintenance-state">{maintenance ? t.maintenance : "✓"}</p>
+        <label>
+          {t.reason}
+          <input value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+        <button
+          type="button"
+          class={maintenance ? "primary" : "danger"}
+          onClick={() =>
+            void act.run(async () => {
+              await api.admin.setServerStatus({
+                serverStatus: maintenance ? ServerStatus.NORMAL : ServerStatus.MAINTAINING,
+                reason,
+              });
+              client.maintenance.set(!maintenance);
+            })
+          }
+        >
+          {maintenance ? t.turnOff : t.turnOn}
+        </button>
+      </section>
+      <section class="panel">
+        <h2>{t.announce}</h2>
+        <form
+          class="col-form"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            const ok = await act.run(
+              () => api.admin.publishAnnouncement({ announcement: { title, content, publisherId: client.login.userId } }),
+              t.saved,
+            );
+            if (ok) {
+              setTitle("");
+              setContent("");
+            }
+          }}
+        >
+          <label>
+            {t.title}
+            <input required value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
+          </label>
+          <label>
+            {t.content}
+            <textarea required value={content} onInput={(e) => setContent(e.currentTarget.value)} />
+          </label>
+          <button type="submit" class="primary">
+            {t.announce}
+          </button>
+        </form>
+        <Feedback error={act.error} note={act.note} />
+        <ul class="plain">
+          {timeline.announcements.map((a) => (
+            <li key={a.id.toString()}>
+              <strong>{a.title}</strong> {a.content}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}
+
+const PAGE_SIZE = 20;
+
+function UsersPanel() {
+  const t = useStrings();
+  const [query, setQuery] = useState("");
+  const [pageNo, setPageNo] = useState(1);
+  const [users, setUsers] = useState<UserInfo[]>([]);
+  const [total, setTotal] = useState(0);
+  const act = useAction();
+  const load = () =>
+    act.run(async () => {
+      const q = query.trim();
+      const r = await api.admin.listUsers({
+        filter: q === "" ? undefined : q.includes("@") ? { email: q } : { userName: q },
+        pagination: { page: pageNo, pageSize: PAGE_SIZE },
+      });
+      setUsers(r.users);
+      setTotal(r.totalCount);
+    });
+  useEffect(() => void load(), [pageNo]);
+  return (
+    <section class="panel">
+      <h2>{t.users}</h2>
+      <form
+        class="row-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPageNo(1);
+          void load();
+        }}
+      >
+        <label>
+          {t.search}
+          <input value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        </label>
+        <button type="submit">{t.search}</button>
+      </form>
+      <table>
+        <thead>
+          <tr>
+            <th>{t.ocid}</th>
+            <th>{t.name}</th>
+            <th>{t.email}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id.toString()}>
+              <td>{u.ocid}</td>
+              <td>{u.userName}</td>
+              <td>{u.email}</td>
+              <td class="actions">
+                <button type="button" aria-label={`${t.ban} ${u.ocid}`} onClick={() => void act.run(() => api.admin.banUser({ userId: u.id }), t.saved)}>
+                  {t.ban}
+                </button>
+                <button type="button" aria-label={`${t.unban} ${u.ocid}`} onClick={() => void act.run(() => api.admin.unbanUser({ userId: u.id }), t.saved)}>
+                  {t.unban}
+                </button>
+                <button
+                  type="button"
+                  class="danger"
+                  aria-label={`${t.deleteAccount} ${u.ocid}`}
+                  onClick={() =>
+                    confirm(`${t.deleteAccount} ${u.ocid}?`) &&
+                    void act.run(async () => {
+                      await api.admin.deleteAccount({ userId: u.id });
+                      await load();
+                    }, t.saved)
+                  }
+                >
+                  {t.deleteAccount}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="pager">
+        <button type="button" disabled={pageNo <= 1} onClick={() => setPageNo(pageNo - 1)}>
+          ←
+        </button>
+        <span>
+          {pageNo} / {Math.max(1, Math.ceil(total / PAGE_SIZE))}
+        </span>
+        <button type="button" disabled={pageNo * PAGE_SIZE >= total} onClick={() => setPageNo(pageNo + 1)}>
+          →
+        </button>
+      </div>
+      <Feedback error={act.error} note={act.note} />
+    </section>
+  );
+}
+
+function RolesPanel() {
+  const t = useStrings();
+  const [roles, setRoles] = useState<{ id: bigint; name: string; description: string }[]>([]);
+  const [ocid, setOcid] = useState("");
+  const [roleId, setRoleId] = useState("1");
+  const act = useAction();
+  useEffect(() => void act.run(async () => setRoles((await api.admin.listServerRoles({})).roles)), []);
+  const change = (assign: boolean) =>
+    act.run(async () => {
+      const userId = (await api.basic.getId({ ocid: ocid.trim() })).id;
+      const req = { userId, roleId: BigInt(roleId) };
+      await (assign ? api.admin.assignServerRole(req) : api.admin.removeServerRole(req));
+    }, t.saved);
+  return (
+    <section class="panel">
+      <h2>{t.roles}</h2>
+      <ul class="plain">
+        {roles.map((r) => (
+          <li key={r.id.toString()}>
+            <strong>
+              {r.id.toString()} {r.name}
+            </strong>{" "}
+            <span class="muted">{r.description}</span>
+          </li>
+        ))}
+      </ul>
+      <form class="row-form" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t.ocid}
+          <input value={ocid} onInput={(e) => setOcid(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t.roles}
+          <select value={roleId} onChange={(e) => setRoleId(e.currentTarget.value)}>
+            {roles.map((r) => (
+              <option key={r.id.toString()} value={r.id.toString()}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void change(true)}>
+          {t.grant}
+        </button>
+        <button type="button" onClick={() => void change(false)}>
+          {t.revoke}
+        </button>
+      </form>
+      <Feedback error={act.error} note={act.note} />
+    </section>
+  );
+}
+
+function SessionsPanel() {
+  const t = useStrings();
+  const [name, setName] = useState("");
+  const [sessions, setSessions] = useState<GetSessionInfoResponse[]>([]);
+  const act = useAction();
+  const load = () =>
+    act.run(async () => {
+      const r = await api.admin.listSessions({
+        filter: name.trim() === "" ? undefined : { sessionName: name.trim() },
+        pagination: { page: 1, pageSize: 50 },
+        queryValues: [SessionQuery.SESSION_ID, SessionQuery.NAME, SessionQuery.SIZE, SessionQuery.CREATED_TIME],
+      });
+      setSessions(r.sessions);
+    });
+  useEffect(() => void load(), []);
+  return (
+    <section class="panel">
+      <h2>{t.sessions}</h2>
+      <form
+        class="row-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load();
+        }}
+      >
+        <label>
+          {t.groupName}
+          <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <button type="submit">{t.search}</button>
+      </form>
+      <table>
+        <tbody>
+          {sessions.map((s) => (
+            <tr key={String(s.sessionId)}>
+              <td>{String(s.sessionId ?? "")}</td>
+              <td>{s.name || "—"}</td>
+              <td>{String(s.size ?? "")}</td>
+              <td>{s.createdTime ? new Date(Number(micros(s.createdTime) / 1000n)).toLocaleString() : ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Feedback error={act.error} note={act.note} />
+    </section>
+  );
+}
+
+function ConfigPanel() {
+  const t = useStrings();
+  const [content, setContent] = useState("");
+  const [current, setCurrent] = useState("");
+  const act = useAction();
+  useEffect(() => void act.run(async () => setCurrent((await api.admin.getConfig({})).content)), []);
+  return (
+    <section class="panel">
+      <h2>{t.settings}</h2>
+      <pre class="config">{current}</pre>
+      <form
+        class="col-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act.run(async () => {
+            const r = await api.admin.setConfig({ content });
+            if (!r.success) throw new Error(r.message);
+            setCurrent((await api.admin.getConfig({})).content);
+          }, t.saved);
+        }}
+      >
+        <label>
+          {t.settings} (TOML)
+          <textarea rows={4} value={content} onInput={(e) => setContent(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="primary">
+          {t.save}
+        </button>
+      </form>
+      <Feedback error={act.error} note={act.note} />
+    </section>
+  );
+}
+
+function MetricsPanel() {
+  const t = useStrings();
+  const [now, setNow] = useState<MonitoringMetrics | null>(null);
+  const [history, setHistory] = useState<MetricDataPoint[]>([]);
+  const act = useAction();
+  useEffect(() => {
+    const load = () =>
+      act.run(async () => {
+        setNow((await api.admin.getMonitoringMetrics({ includeSystemMetrics: true })).metrics ?? null);
+        const end = BigInt(Date.now()) * 1000n;
+        const r = await api.admin.getHistoricalMetrics({
+          startTime: timestamp(end - 3_600_000_000n),
+          endTime: timestamp(end),
+        });
+        setHistory(r.dataPoints);
+      });
+    void load();
+    const timer = setInterval(() => void load(), 5000);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <section class="panel">
+      <h2>{t.metrics}</h2>
+      {now !== null && (
+        <dl class="figures">
+          <dt>{t.users}</dt>
+          <dd>{now.totalUsers}</dd>
+          <dt>{t.sessions}</dt>
+          <dd>{now.totalSessions}</dd>
+          <dt>{t.connections}</dt>
+          <dd>{now.activeConnections}</dd>
+          <dt>{t.messagesPerSecond}</dt>
+          <dd>{now.messagesPerSecond.toFixed(2)}</dd>
+          <dt>CPU</dt>
+          <dd>{now.cpuUsagePercent?.toFixed(1) ?? "—"} %</dd>
+        </dl>
+      )}
+      <Chart
+        label={t.connections}
+        points={history.map((p) => [Number(micros(p.timestamp) / 1000n), p.metrics?.activeConnections ?? 0])}
+      />
+      <Feedback error={act.error} note={null} />
+    </section>
+  );
+}
+
+/** A line chart of (ms, value) points as SVG. */
+function Chart({ label, points }: { label: string; points: [number, number][] }) {
+  const w = 600;
+  const h = 160;
+  if (points.length === 0) return <p class="muted">{label}: —</p>;
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const y1 = Math.max(1, ...ys);
+  const path = points
+    .map(([x, y]) => `${(((x - x0) / Math.max(1, x1 - x0)) * (w - 20) + 10).toFixed(1)},${(h - 10 - (y / y1) * (h - 20)).toFixed(1)}`)
+    .join(" ");
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${label}: ${ys[ys.length - 1]}`}>
+        <polyline points={path} fill="none" stroke="currentColor" stroke-width="2" />
+      </svg>
+      <figcaption>
+        {label} (max {y1})
+      </figcaption>
+    </figure>
+  );
+}

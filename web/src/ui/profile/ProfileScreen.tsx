@@ -1,0 +1,97 @@
+/** My profile: name, status, OCID, and an avatar cropped to a square before upload. */
+import { useEffect, useState } from "preact/hooks";
+import type { ChatClient } from "../controller";
+import { useStore, useStrings } from "../hooks";
+import { Feedback, useAction } from "../useAction";
+import { Avatar } from "../Avatar";
+
+/** The centre square of an image, 256×256, as PNG. */
+async function squareAvatar(file: File): Promise<File> {
+  const bitmap = await createImageBitmap(file);
+  const side = Math.min(bitmap.width, bitmap.height);
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 256;
+  const ctx = canvas.getContext("2d")!;
+  ctx.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, 256, 256);
+  const blob = await new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("crop failed"))), "image/png"),
+  );
+  return new File([blob], "avatar.png", { type: "image/png" });
+}
+
+export function ProfileScreen({ client }: { client: ChatClient }) {
+  const t = useStrings();
+  const me = useStore(client.me);
+  const [name, setName] = useState(me?.name ?? "");
+  const [status, setStatus] = useState(me?.status ?? "");
+  const [ocid, setOcid] = useState(me?.ocid ?? "");
+  const act = useAction();
+  useEffect(() => {
+    if (me !== null) {
+      setName(me.name);
+      setStatus(me.status);
+      setOcid(me.ocid);
+    }
+  }, [me?.name, me?.status, me?.ocid]);
+  if (me === null) return null;
+  return (
+    <div class="page">
+      <section class="panel">
+        <h2>{t.profile}</h2>
+        <div class="profile-head">
+          <Avatar client={client} userId={me.id} label={me.name || me.ocid} />
+          <span>
+            {me.email} · {t.ocid} <strong data-testid="my-ocid">{me.ocid}</strong>
+          </span>
+        </div>
+        <label>
+          {t.avatar}
+          <input
+            type="file"
+            accept="image/*"
+            onChange={(e) => {
+              const f = e.currentTarget.files?.[0];
+              if (f)
+                void act.run(async () => {
+                  const key = await client.upload(await squareAvatar(f), null, false);
+                  await client.setProfile({ avatarKey: key });
+                }, t.saved);
+            }}
+          />
+        </label>
+        <form
+          class="col-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act.run(
+              () =>
+                client.setProfile({
+                  name: name !== me.name ? name : undefined,
+                  status: status !== me.status ? status : undefined,
+                  ocid: ocid !== me.ocid ? ocid : undefined,
+                }),
+              t.saved,
+            );
+          }}
+        >
+          <label>
+            {t.name}
+            <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+          <label>
+            {t.status}
+            <input value={status} onInput={(e) => setStatus(e.currentTarget.value)} />
+          </label>
+          <label>
+            {t.ocid}
+            <input value={ocid} onInput={(e) => setOcid(e.currentTarget.value)} />
+          </label>
+          <button type="submit" class="primary" disabled={act.busy}>
+            {t.save}
+          </button>
+        </form>
+        <Feedback error={act.error} note={act.note} />
+      </section>
+    </div>
+  );
+}
