@@ -12,7 +12,7 @@ from ourchat.client import E2EESession, OurChatClient
 from ourchat.clock import ManualClock
 from ourchat.server.app import OurChatServer
 from ourchat.storage.tables import events
-from tests.cli.support import CliUser
+from tests.cli.support import CliUser, spawned
 from tests.cli.test_chat import befriend
 from tests.helpers import Stream
 
@@ -71,11 +71,19 @@ async def test_send_and_history_encrypt_and_decrypt(
     assert "alice: only for bob" in shown
     assert "you: only for alice" in shown
 
+    clock.advance(1)
+    async with spawned(bob, "listen") as listener:
+        await listener.wait_for(lambda: any("Listening" in line for line in listener.stderr))
+        await alice.ok("send", str(session_id), "heard live")
+        await listener.wait_for(lambda: any("heard live" in line for line in listener.stdout))
+        assert await listener.interrupt() == 0
+    assert f"session {session_id} · alice: heard live" in listener.stdout[-1]
+
     # Carol's plain session stays plain; and without the private key history cannot read.
     (bob.config_dir / "keys" / f"{bob.ocid}.pem").unlink()
     clock.advance(1)
     blind = await bob.json("history", str(session_id), "--idle", "0.3")
-    assert [m["msg"]["markdown_text"] for m in blind] == ["(encrypted)", "(encrypted)"]
+    assert [m["msg"]["markdown_text"] for m in blind] == ["(encrypted)"] * 3
     clock.advance(1)
     refused = await bob.run("sessions", "new", "--e2ee")
     assert refused.exit_code != 0

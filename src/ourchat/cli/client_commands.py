@@ -238,7 +238,9 @@ def listen(
             err.print(
                 f"Listening as {profile.ocid} on {profile.server} — Ctrl-C to stop.", markup=False
             )
-            async for event in client.events(since, on_disconnect=on_disconnect):
+            e2ee = cli_e2ee.open_session(client, profile)
+            stream = cli_e2ee.readable_events(client, e2ee, since, on_disconnect=on_disconnect)
+            async for event in stream:
                 if as_json:
                     print_json_line(event_json(event))
                 else:

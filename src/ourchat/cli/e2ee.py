@@ -9,12 +9,15 @@ account whose private key is not on this machine).
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 from ourchat import details
 from ourchat._pb.service.ourchat.msg_delivery.v1.msg_delivery_pb2 import SendMsgResponse
 from ourchat.cli import config_store
 from ourchat.cli.common import err, fail
 from ourchat.cli.config_store import Profile
 from ourchat.client import (
+    DisconnectCallback,
     E2EESession,
     Event,
     KeyFormatError,
@@ -104,3 +107,26 @@ def readable(e2ee: E2EESession | None, event: Event) -> Event:
     text = e2ee.try_decrypt(event.msg) if e2ee is not None else None
     shown.msg.markdown_text = UNREADABLE if text is None else text
     return shown
+
+
+async def readable_events(
+    client: OurChatClient,
+    e2ee: E2EESession | None,
+    since_us: int,
+    *,
+    on_disconnect: DisconnectCallback | None = None,
+) -> AsyncGenerator[Event, None]:
+    """The account's events after ``since_us`` with messages opened (see :func:`readable`).
+
+    With ``e2ee`` the room keys are rebuilt first (a catch-up from the start), and every
+    later event passes through it, so key requests are answered as they come.
+    """
+    if e2ee is not None:
+        for event in await e2ee.catch_up(idle=CATCH_UP_IDLE_SECONDS):
+            if event.time.ToMicroseconds() > since_us:
+                yield readable(e2ee, event)
+        since_us = max(since_us, e2ee.cursor_us)
+    async for event in client.events(since_us, on_disconnect=on_disconnect):
+        if e2ee is not None:
+            await e2ee.handle(event)
+        yield readable(e2ee, event)

@@ -38,8 +38,8 @@ async def describe(event: Event, names: Names, me: int) -> str:
         m = event.msg
         who = "you" if m.sender_id == me else await names.name(m.sender_id)
         files = f"  [files: {', '.join(m.involved_files)}]" if m.involved_files else ""
-        text = "(encrypted)" if m.is_encrypted else m.markdown_text
-        return f"[{when}] session {m.session_id} · {who}: {text}{files}"
+        # Encrypted messages arrive opened, or marked unreadable (ourchat.cli.e2ee.readable).
+        return f"[{when}] session {m.session_id} · {who}: {m.markdown_text}{files}"
     if name == "recall":
         return f"[{when}] message {event.recall.msg_id} was recalled"
     if name == "invite_user_to_session":
