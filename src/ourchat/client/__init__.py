@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from ourchat.client._accounts import ALL_ACCOUNT_VALUES, PUBLIC_ACCOUNT_VALUES, AccountValue
 from ourchat.client._admin import MonitoringMetrics, ServerPermission, UserPage
+from ourchat.client._aiortc import AiortcPeer, rtc_configuration
+from ourchat.client._call import Call, IceCandidate, Peer, PeerFactory, SessionDescription
 from ourchat.client._calls import SignalType
 from ourchat.client._client import OurChatClient
 from ourchat.client._e2ee import (
@@ -48,13 +50,16 @@ __all__ = [
     "PUBLIC_ACCOUNT_VALUES",
     "UNREADABLE",
     "AccountValue",
+    "AiortcPeer",
     "AlreadyExistsError",
     "Backoff",
+    "Call",
     "DeadlineExceededError",
     "DisconnectCallback",
     "E2EESession",
     "Event",
     "FailedPreconditionError",
+    "IceCandidate",
     "InternalError",
     "InvalidArgumentError",
     "KeyFormatError",
@@ -63,10 +68,13 @@ __all__ = [
     "NotFoundError",
     "OurChatClient",
     "OurChatRpcError",
+    "Peer",
+    "PeerFactory",
     "PermissionDeniedError",
     "ProgressCallback",
     "ResourceExhaustedError",
     "ServerPermission",
+    "SessionDescription",
     "SessionInfo",
     "SessionValue",
     "SignalType",
@@ -81,6 +89,7 @@ __all__ = [
     "load_public_key",
     "new_key_pair",
     "new_room_key",
+    "rtc_configuration",
     "unwrap_room_key",
     "wrap_room_key",
 ]
