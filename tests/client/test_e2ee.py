@@ -237,3 +237,38 @@ async def test_a_new_login_rebuilds_its_keys_and_answers_open_requests(
     assert alice.e2ee.room_key(session_id) == new_key
     await _catch_up(clock, carol.e2ee)
     assert new_key not in carol.e2ee.room_keys(session_id)
+
+
+async def test_an_approved_applicant_gets_a_new_key(
+    server: OurChatServer, connect: Callable[[], OurChatClient]
+) -> None:
+    assert server.deps is not None
+    alice, bob, dave = (
+        await _new_member(connect, "alice"),
+        await _new_member(connect, "bob"),
+        await _new_member(connect, "dave"),
+    )
+    session_id = await make_group(server.deps, alice.user, bob.user)
+    for m in (alice, bob, dave):
+        m.start()
+    try:
+        await alice.e2ee.enable(session_id)
+        await _until(_same_newest_key(alice, bob, session_id=session_id))
+        await alice.e2ee.send(session_id, "before dave")
+        await dave.user.client.join_session(session_id=session_id)
+        await _until(
+            lambda: any(
+                e.WhichOneof("respond_event_type") == "join_session_approval" for e in alice.seen
+            )
+        )
+        old_key = alice.e2ee.room_key(session_id)
+        await alice.e2ee.allow_join(session_id, dave.user.id)
+        await _until(_same_newest_key(alice, bob, dave, session_id=session_id))
+        assert alice.e2ee.room_key(session_id) != old_key
+        await bob.e2ee.send(session_id, "hello dave")
+        await _until(lambda: dave.messages(session_id) == ["hello dave"])
+        [before, _] = await _stored_messages(server, session_id)
+        assert dave.e2ee.decrypt(before) == UNREADABLE
+    finally:
+        for m in (alice, bob, dave):
+            await m.stop()
