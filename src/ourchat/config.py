@@ -109,7 +109,19 @@ class Settings(BaseSettings):
     password_hash_threads: int = Field(
         default=1, ge=1, description="threads hashing passwords (the rest of the CPU serves chat)"
     )
-    lock_account_after_failed_logins: int = 5
+    max_password_length: int = Field(
+        default=1024, ge=1, description="longest password Register and Auth accept (characters)"
+    )
+    lock_account_after_failed_logins: int = Field(
+        default=5,
+        ge=0,
+        description="wrong passwords from one address before it is locked out (0: never)",
+    )
+    lock_account_after_failed_logins_per_account: int = Field(
+        default=100,
+        ge=0,
+        description="wrong passwords from all addresses before the account locks (0: never)",
+    )
     lock_account_duration_seconds: int = 15 * 60
     unregister_policy: Literal["disable", "delete"] = "disable"
     require_email_verification: bool = False

@@ -37,3 +37,18 @@ async def test_language_and_theme_switch_and_stay(new_page: NewPage) -> None:
     await page.reload()
     assert await page.get_by_role("button", name="Log in").is_visible()
     assert await page.evaluate("document.documentElement.dataset.theme") == flipped
+
+
+async def test_chinese_dark_register_screen(
+    new_page: NewPage, shot: Callable[[Any, str], Awaitable[Path]]
+) -> None:
+    page = await new_page(locale="zh-CN")
+    if await page.evaluate("document.documentElement.dataset.theme") != "dark":
+        await page.get_by_role("button", name="主题").click()
+    register_zh = "\u65b0\u7528\u6237\uff1f\u6ce8\u518c"  # "New here? Register" in Chinese
+    await page.get_by_role("button", name=register_zh).click()
+    # The accessible names keep the English words as well.
+    for label in ("Email", "Password"):
+        assert await page.get_by_label(label).count() == 1
+    assert await page.evaluate("document.documentElement.lang") == "zh-CN"
+    await shot(page, "register-zh-dark")

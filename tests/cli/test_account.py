@@ -116,7 +116,8 @@ async def test_bad_arguments_are_one_clear_line(registered: Registered) -> None:
     result = await alice.run("send", "general", "hi")
     assert result.exit_code != 0
     assert result.stderr == (
-        "Error: Not a session id: general — session ids are numbers; see `ourchat sessions list`\n"
+        "Error: Not a session id or a friend's ocid: general — see `ourchat sessions list` and "
+        "`ourchat friends list`\n"
     )
     assert result.exit_code == ExitCode.USAGE
     missing = await alice.run("send", "123", "hi")

@@ -18,7 +18,7 @@ async def befriend(inviter: CliUser, invitee: CliUser) -> int:
     """Make two CLI users friends; returns their private session id."""
     await inviter.ok("friends", "add", invitee.ocid, "-m", "hi!")
     accepted = await invitee.ok("friends", "accept", inviter.ocid)
-    assert f"You and {inviter.ocid} are friends" in accepted
+    assert f"You and {inviter.name} (ocid {inviter.ocid}) are friends" in accepted
     friends = await invitee.json("friends", "list")
     assert [f["id"] for f in friends] == [inviter.id]
     session_id: int = friends[0]["session_id"]

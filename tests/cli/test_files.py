@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from ourchat import details
+from ourchat.cli.file_commands import FileInfo, from_links, link, safe_name
+from ourchat.clock import ManualClock
 from tests.cli.support import CliUser
 
 Registered = Callable[[str], Awaitable[CliUser]]
@@ -27,7 +30,7 @@ async def test_upload_then_download_gives_identical_bytes(
 
     copy = tmp_path / "copy.bin"
     saved = await alice.ok("download", key, "-o", str(copy))
-    assert f"Saved {original.stat().st_size} bytes" in saved
+    assert f"Saved {original.stat().st_size:,} bytes" in saved
     assert copy.read_bytes() == original.read_bytes()
     assert not (tmp_path / "copy.bin.part").exists()
 
@@ -46,7 +49,7 @@ async def test_upload_then_download_gives_identical_bytes(
 
 
 async def test_a_file_shared_with_a_session_is_readable_by_its_members(
-    registered: Registered, tmp_path: Path
+    registered: Registered, tmp_path: Path, clock: ManualClock
 ) -> None:
     alice, bob = await registered("alice"), await registered("bob")
     await alice.ok("friends", "add", bob.ocid)
@@ -55,8 +58,63 @@ async def test_a_file_shared_with_a_session_is_readable_by_its_members(
     notes = tmp_path / "notes.txt"
     notes.write_text("shared notes\n" * 1000)
 
-    key = (await alice.ok("upload", str(notes), "--session", str(session_id))).strip()
+    uploaded = await alice.ok("upload", str(notes), "--session", str(session_id))
+    [key] = [line[5:] for line in uploaded.splitlines() if line.startswith("key: ")]
+    assert f"Uploaded notes.txt ({notes.stat().st_size:,} bytes)." in uploaded
+    assert f"key: {key}" in uploaded
+    assert f"Send it: ourchat send {session_id} --file {key}" in uploaded
+    await alice.ok("send", str(session_id), "the notes", "--file", key)
+
     target = tmp_path / "downloads"
     target.mkdir()
-    await bob.ok("download", key, "-o", str(target))
-    assert (target / key).read_bytes() == notes.read_bytes()
+    clock.advance(1)
+    first = await bob.ok("download", key, "-o", str(target))
+    assert f"to {target / 'notes.txt'}" in first
+    assert (target / "notes.txt").read_bytes() == notes.read_bytes()
+    again = await bob.ok("download", key, "-o", str(target))
+    assert f"to {target / 'notes (1).txt'}" in again
+    assert (target / "notes (1).txt").read_bytes() == notes.read_bytes()
+
+    [message] = [m for m in await bob.json("history", str(session_id), "--idle", "0.3") if m["msg"]]
+    assert message["msg"]["involved_files"] == [key]
+    assert message["msg"]["markdown_text"] == (
+        f'the notes\n[notes.txt]({key} "{notes.stat().st_size} bytes")'
+    )
+
+
+async def test_a_private_upload_says_who_can_read_it(
+    registered: Registered, tmp_path: Path
+) -> None:
+    alice = await registered("alice")
+    notes = tmp_path / "mine.txt"
+    notes.write_text("mine")
+    shown = await alice.ok("upload", str(notes))
+    assert "Only you can read it; to share it, upload it with --session ID." in shown
+    assert "SESSION" not in shown
+
+
+async def test_the_progress_bar_knows_the_total(registered: Registered, tmp_path: Path) -> None:
+    alice = await registered("alice")
+    original = tmp_path / "big.bin"
+    original.write_bytes(os.urandom(300 * 1000))
+    key = (await alice.json("upload", str(original)))["key"]
+    target = tmp_path / "got"
+    target.mkdir()
+    terminal = alice.spawn_in_terminal("download", key, "-o", str(target))
+    try:
+        assert await terminal.exit_code(timeout=30) == 0
+        await terminal.expect("Saved 300,000 bytes")
+        assert re.search(r"300\.0/300\.0 kB", terminal.output), terminal.output
+    finally:
+        terminal.close()
+    assert (target / "big.bin").read_bytes() == original.read_bytes()
+
+
+def test_file_names_travel_as_markdown_links() -> None:
+    info = FileInfo("k3y", "a [draft].txt", 12)
+    text = "see " + link(info)
+    assert from_links(text, "k3y") == info
+    assert from_links(text, "other") is None
+    assert safe_name("../../etc/passwd", "x") == "passwd"
+    assert safe_name(".hidden", "x") == "hidden"
+    assert safe_name("..", "fallback") == "fallback"

@@ -6,23 +6,12 @@ Every command talks to the server through the SDK (``ourchat.client``) with the 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
-from ourchat.cli import chat, config_store, social_commands
+from ourchat.cli import chat, config_store, file_commands, social_commands
 from ourchat.cli import e2ee as cli_e2ee
 from ourchat.cli.common import (
     JsonOpt,
@@ -30,20 +19,21 @@ from ourchat.cli.common import (
     ServerOpt,
     disconnect_reason,
     err,
-    fail,
     iso_time,
     local_clock,
     logged_in,
     out,
-    parse_session,
     print_json,
     print_json_line,
     require_member,
     resolve_server,
     run,
+    session_arg,
     start_of_now,
+    usage_error,
 )
 from ourchat.cli.config_store import Profile
+from ourchat.cli.pending import REPLAY_IDLE_SECONDS, replay
 from ourchat.cli.render import describe, event_json, kind
 from ourchat.client import (
     E2EESession,
@@ -64,7 +54,7 @@ PasswordOpt = Annotated[
 ]
 
 #: Default seconds without any event after which `history` decides the replay is over.
-HISTORY_IDLE_SECONDS = 1.0
+HISTORY_IDLE_SECONDS = REPLAY_IDLE_SECONDS
 
 
 # Account ---------------------------------------------------------------------------------
@@ -83,6 +73,10 @@ def register(
             help="password (prompted if not given; or set OURCHAT_PASSWORD)",
         ),
     ],
+    ocid: Annotated[
+        str | None,
+        typer.Option(help="the id others add you by (default: one the server makes up)"),
+    ] = None,
     server: ServerOpt = None,
 ) -> None:
     """Create an account on a server and log in as it.
@@ -95,9 +89,20 @@ def register(
         keys = new_key_pair()
         async with OurChatClient(server) as client:
             response = await client.register(email, password, name, keys.public_der)
-        key_path = config_store.save_private_key(response.ocid, keys.private_pem)
+            chosen = response.ocid
+            if ocid is not None and response.token:
+                client.token = response.token
+                try:
+                    await client.set_self_info(ocid=ocid)
+                    chosen = ocid
+                except OurChatRpcError as exc:
+                    err.print(
+                        f"Could not take the ocid {ocid} ({exc.detail}); yours is {response.ocid}.",
+                        markup=False,
+                    )
+        key_path = config_store.save_private_key(chosen, keys.private_pem)
         out.print(
-            f"Registered {name} (ocid {response.ocid}, id {response.id}) on {server}.",
+            f"Registered {name} (ocid {chosen}, id {response.id}) on {server}.",
             markup=False,
         )
         out.print(f"Private key saved to {key_path}.", markup=False)
@@ -108,7 +113,7 @@ def register(
                 markup=False,
             )
             return
-        config_store.save(Profile(server, response.token, response.id, response.ocid, email))
+        config_store.save(Profile(server, response.token, response.id, chosen, email))
         out.print("You are logged in.", markup=False)
 
     run(main, server=server)
@@ -195,21 +200,36 @@ def whoami(as_json: JsonOpt = False, server: ServerOpt = None) -> None:
 
 
 def send(
-    session: Annotated[str, typer.Argument(help="session id")],
-    text: Annotated[str, typer.Argument(help="the message (markdown); - reads standard input")],
+    session: Annotated[
+        str, typer.Argument(help="session id, or a friend's ocid for your private session")
+    ],
+    text: Annotated[
+        str | None,
+        typer.Argument(help="the message (markdown); - reads standard input"),
+    ] = None,
+    files: Annotated[
+        list[str] | None,
+        typer.Option("--file", help="the key of an uploaded file to send along (repeatable)"),
+    ] = None,
     as_json: JsonOpt = False,
     server: ServerOpt = None,
 ) -> None:
-    """Send a message to a session."""
+    """Send a message to a session, with files uploaded by `ourchat upload --session`."""
 
     async def main() -> None:
-        session_id = parse_session(session)
-        body = sys.stdin.read().rstrip("\n") if text == "-" else text
+        session_id = await session_arg(server, session)
+        body = sys.stdin.read().rstrip("\n") if text == "-" else (text or "")
+        keys = files or []
+        named = [file_commands.recalled(k) or file_commands.FileInfo(k, k) for k in keys]
+        links = [file_commands.link(f) for f in named if f.name != f.key]
+        body = "\n".join(part for part in (body, *links) if part.strip())
         if not body.strip():
-            fail("Empty message", "give the text to send")
+            if not keys:
+                usage_error("Empty message", "give the text to send, or --file KEY")
+            body = " ".join(keys)
         async with logged_in(server, session=session_id) as (client, profile):
             e2ee = await cli_e2ee.ready_session(client, profile)
-            response = await cli_e2ee.send_text(client, e2ee, session_id, body)
+            response = await cli_e2ee.send_text(client, e2ee, session_id, body, involved_files=keys)
         if as_json:
             print_json({"msg_id": response.msg_id, "time": iso_time(response.time)})
         else:
@@ -260,14 +280,14 @@ async def read_history(
     """The messages of one session visible to the caller, oldest first.
 
     There is no history call in the protocol, so this replays the caller's events from the
-    start (FetchMsgs from time 0) and keeps that session's messages, dropping recalled ones.
-    The replay is over — and the stream is closed — at the first event newer than the server's
-    clock when the command started (so live traffic cannot keep it open), or when no event
-    arrived for ``idle`` seconds. With ``e2ee``, the replay also rebuilds its room keys, and
-    encrypted messages come back with the text it can read.
+    start (see :func:`ourchat.cli.pending.replay`) and keeps that session's messages, dropping
+    recalled ones. With ``e2ee`` the replay also rebuilds its room keys, and encrypted
+    messages come back with the text it can read.
     """
-    replayed = await e2ee.catch_up(idle=idle) if e2ee is not None else await _replay(client, idle)
     kept: dict[int, Event] = {}
+    replayed = (
+        await e2ee.catch_up(idle=idle) if e2ee is not None else await replay(client, idle=idle)
+    )
     for event in replayed:
         variant = kind(event)
         if variant == "msg" and event.msg.session_id == session_id:
@@ -278,27 +298,10 @@ async def read_history(
     return messages[-limit:] if limit else messages
 
 
-async def _replay(client: OurChatClient, idle: float) -> list[Event]:
-    """Every event of the caller up to the server's clock now (see :func:`read_history`)."""
-    until = await client.server_time_us()
-    replayed: list[Event] = []
-    stream = client.fetch_msgs(0)
-    async with contextlib.aclosing(stream):  # type: ignore[type-var]
-        iterator = aiter(stream)
-        while True:
-            try:
-                async with asyncio.timeout(idle):
-                    event = await anext(iterator)
-            except (TimeoutError, StopAsyncIteration):
-                break
-            if event.time.ToMicroseconds() > until:
-                break
-            replayed.append(event)
-    return replayed
-
-
 def history(
-    session: Annotated[str, typer.Argument(help="session id")],
+    session: Annotated[
+        str, typer.Argument(help="session id, or a friend's ocid for your private session")
+    ],
     limit: Annotated[int, typer.Option(help="show only the newest N messages (0: all)")] = 0,
     idle: Annotated[
         float,
@@ -310,7 +313,7 @@ def history(
     """Show a session's messages, oldest first (replayed from your event stream)."""
 
     async def main() -> None:
-        session_id = parse_session(session)
+        session_id = await session_arg(server, session)
         async with logged_in(server, session=session_id) as (client, profile):
             await require_member(client, session_id)
             e2ee = cli_e2ee.open_session(client, profile)
@@ -337,84 +340,12 @@ def history(
     run(main, server=server)
 
 
-# Files -----------------------------------------------------------------------------------
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=not err.is_terminal,
-    )
-
-
-def upload(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    session: Annotated[
-        str | None, typer.Option(help="let the members of this session read the file")
-    ] = None,
-    auto_clean: Annotated[
-        bool, typer.Option(help="let the server delete it after its retention time")
-    ] = False,
-    as_json: JsonOpt = False,
-    server: ServerOpt = None,
-) -> None:
-    """Upload a file (streamed from disk) and print its key."""
-
-    async def main() -> None:
-        session_id = parse_session(session) if session is not None else None
-        size = file.stat().st_size
-        async with logged_in(server) as (client, _):
-            with _progress() as progress:
-                task = progress.add_task(f"upload {file.name}", total=size)
-                key = await client.upload_file(
-                    file,
-                    session_id=session_id,
-                    auto_clean=auto_clean,
-                    progress=lambda done, _total: progress.update(task, completed=done),
-                )
-        if as_json:
-            print_json({"key": key, "size": size, "name": file.name})
-        else:
-            out.print(key, markup=False, soft_wrap=True)
-
-    run(main, server=server)
-
-
-def download(
-    key: Annotated[str, typer.Argument(help="the file's key")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="where to write it (default: ./KEY)")
-    ] = None,
-    server: ServerOpt = None,
-) -> None:
-    """Download a file by its key."""
-    target = output if output is not None else Path(key)
-    if target.is_dir():
-        target = target / key
-
-    async def main() -> None:
-        async with logged_in(server) as (client, _):
-            with _progress() as progress:
-                task = progress.add_task(f"download {target.name}", total=None)
-                size = await client.download_file(
-                    key,
-                    target,
-                    progress=lambda done, _total: progress.update(task, completed=done),
-                )
-        out.print(f"Saved {size} bytes to {target}.", markup=False, soft_wrap=True)
-
-    run(main, server=server)
-
-
 def register_commands(app: typer.Typer) -> None:
     """Add every client command to the ``ourchat`` application."""
-    for command in (register, login, logout, whoami, send, listen, history, upload, download):
+    for command in (register, login, logout, whoami, send, listen, history):
         app.command()(command)
+    app.command()(file_commands.upload)
+    app.command()(file_commands.download)
     app.command(name="chat")(chat.chat)
     app.add_typer(social_commands.friends_app, name="friends")
     app.add_typer(social_commands.sessions_app, name="sessions")

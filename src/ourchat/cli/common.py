@@ -7,7 +7,7 @@ import contextlib
 import datetime
 import json
 import sys
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -144,7 +144,13 @@ def _describe(exc: OurChatRpcError, server: str | None, session: int | None) -> 
     if isinstance(exc, UnavailableError) and detail not in _HINTS:
         if detail in _SERVER_UNAVAILABLE:
             return CliError(detail, "try again in a moment", code=ExitCode.UNREACHABLE)
-        return unreachable(server)
+        if _is_connection_failure(detail):
+            return unreachable(server)
+        return CliError(
+            f"The connection to the server{f' at {server}' if server else ''} broke ({detail})",
+            "try again in a moment",
+            code=ExitCode.UNREACHABLE,
+        )
     message = detail
     if detail in _EXPLANATIONS:
         message = f"{detail} ({_EXPLANATIONS[detail]})"
@@ -159,6 +165,15 @@ def _describe(exc: OurChatRpcError, server: str | None, session: int | None) -> 
     if hint is not None and "{session}" in hint:
         hint = hint.format(session=session) if session is not None else _HINTS_WITHOUT_ID[detail]
     return CliError(message, hint)
+
+
+def _is_connection_failure(detail: str) -> bool:
+    """Whether an UNAVAILABLE detail from the gRPC library means "nobody answers there"."""
+    text = detail.lower()
+    return any(
+        sign in text
+        for sign in ("failed to connect", "connection refused", "errors resolving", "dns")
+    )
 
 
 def disconnect_reason(error: OurChatRpcError | None) -> str:
@@ -304,6 +319,49 @@ async def resolve_user(client: OurChatClient, who: str) -> int:
         fail(f"{details.USER_NOT_FOUND}: {who}", "give an ocid or a numeric user id")
 
 
+async def private_sessions(
+    client: OurChatClient, me: int, sessions: Iterable[int]
+) -> dict[int, int]:
+    """friend id → the two-person session shared with them (unnamed ones preferred)."""
+    found: dict[int, tuple[bool, int]] = {}
+    values = [SessionValue.Value("QUERY_VALUES_NAME"), SessionValue.Value("QUERY_VALUES_MEMBERS")]
+    for session_id in sessions:
+        try:
+            info = await client.get_session_info(session_id=session_id, values=values)
+        except (NotFoundError, PermissionDeniedError):
+            continue
+        others = [m for m in info.members if m != me]
+        if len(info.members) != 2 or len(others) != 1:
+            continue
+        unnamed = not info.name
+        best = found.get(others[0])
+        if best is None or (unnamed and not best[0]):
+            found[others[0]] = (unnamed, session_id)
+    return {friend: session for friend, (_, session) in found.items()}
+
+
+async def session_arg(server: str | None, text: str) -> int:
+    """A session given on the command line: its id, or a friend's ocid for your private session."""
+    if text.isdigit():
+        return int(text)
+    async with logged_in(server) as (client, profile):
+        try:
+            friend_id = await client.get_id(text)
+        except NotFoundError:
+            usage_error(
+                f"Not a session id or a friend's ocid: {text}",
+                "see `ourchat sessions list` and `ourchat friends list`",
+            )
+        mine = await client.get_account_info(values=[AccountValue.Value("QUERY_VALUES_SESSIONS")])
+        shared = await private_sessions(client, profile.user_id, mine.sessions)
+    if friend_id not in shared:
+        fail(
+            f"{text} is not your friend",
+            f"send a friend request with `ourchat friends add {text}`",
+        )
+    return shared[friend_id]
+
+
 def parse_session(text: str) -> int:
     """A session id given on the command line."""
     if not text.isdigit():
@@ -341,6 +399,11 @@ class Names:
     async def name(self, user_id: int) -> str:
         """How to show a user."""
         return (await self.lookup(user_id))[0]
+
+    async def label(self, user_id: int) -> str:
+        """``name (ocid X)``: a person's name beside the ocid that commands take."""
+        name, ocid = await self.lookup(user_id)
+        return f"{name} (ocid {ocid})" if ocid else name
 
 
 def iso_time(ts: Timestamp) -> str:

@@ -44,7 +44,7 @@ def credentials_path() -> Path:
     return config_dir() / CREDENTIALS_FILE
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` readable by its owner only, replacing it atomically."""
     config_dir().mkdir(parents=True, exist_ok=True, mode=0o700)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -91,7 +91,7 @@ def _write(current: str | None, logins: dict[str, Profile]) -> Path:
             for server, p in logins.items()
         },
     }
-    _write_private(path, (json.dumps(data, indent=2) + "\n").encode())
+    write_private(path, (json.dumps(data, indent=2) + "\n").encode())
     return path
 
 
@@ -144,7 +144,7 @@ def private_key_path(ocid: str) -> Path:
 def save_private_key(ocid: str, private_pem: bytes) -> Path:
     """Keep an account's private key (mode 0600); returns the file's path."""
     path = private_key_path(ocid)
-    _write_private(path, private_pem)
+    write_private(path, private_pem)
     return path
 
 

@@ -73,6 +73,7 @@ async def send_text(
     session_id: int,
     text: str,
     *,
+    involved_files: list[str] | None = None,
     answer_requests: bool = True,
 ) -> SendMsgResponse:
     """Send ``text``, encrypted when a room key for the session is held.
@@ -81,10 +82,11 @@ async def send_text(
     warning. With ``answer_requests``, a rotation the message triggers is answered right
     after it (leave it off when a live stream handles the account's events).
     """
+    files = involved_files or []
     if e2ee is None or e2ee.room_key(session_id) is None:
-        return await client.send_msg(session_id, text)
+        return await client.send_msg(session_id, text, involved_files=files)
     try:
-        response = await e2ee.send(session_id, text)
+        response = await e2ee.send(session_id, text, involved_files=files)
     except PermissionDeniedError as exc:
         if exc.detail != details.E2EE_NOT_ON:
             raise
@@ -92,7 +94,7 @@ async def send_text(
             f"Session {session_id} is no longer end-to-end encrypted; sent in plain text.",
             markup=False,
         )
-        return await client.send_msg(session_id, text)
+        return await client.send_msg(session_id, text, involved_files=files)
     if answer_requests:
         await e2ee.catch_up(idle=CATCH_UP_IDLE_SECONDS)
     return response

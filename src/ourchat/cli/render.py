@@ -44,7 +44,7 @@ async def describe(event: Event, names: Names, me: int) -> str:
         return f"[{when}] message {event.recall.msg_id} was recalled"
     if name == "invite_user_to_session":
         inv = event.invite_user_to_session
-        who = await names.name(inv.inviter_id)
+        who = await names.label(inv.inviter_id)
         return (
             f"[{when}] {who} invited you to session {inv.session_id}"
             f"{_quoted(inv.leave_message)} — accept with `ourchat sessions join "
@@ -58,8 +58,8 @@ async def describe(event: Event, names: Names, me: int) -> str:
         who, ocid = await names.lookup(req.inviter_id)
         handle = ocid or str(req.inviter_id)
         return (
-            f"[{when}] {who} wants to be your friend{_quoted(req.leave_message)} — "
-            f"`ourchat friends accept {handle}`"
+            f"[{when}] {who} (ocid {handle}) wants to be your friend"
+            f"{_quoted(req.leave_message)} — `ourchat friends accept {handle}` (or decline)"
         )
     if name == "friend_invitation_result_notification":
         res = event.friend_invitation_result_notification
@@ -76,9 +76,10 @@ async def describe(event: Event, names: Names, me: int) -> str:
         who, ocid = await names.lookup(ask.user_id)
         if ask.user_id == me:
             return f"[{when}] you asked to join session {ask.session_id}"
+        handle = ocid or str(ask.user_id)
         return (
-            f"[{when}] {who} asks to join session {ask.session_id}{_quoted(ask.leave_message)}"
-            f" — `ourchat sessions allow {ask.session_id} {ocid or ask.user_id}`"
+            f"[{when}] {who} (ocid {handle}) asks to join session {ask.session_id}"
+            f"{_quoted(ask.leave_message)} — `ourchat sessions allow {ask.session_id} {handle}`"
         )
     if name == "allow_user_join_session_notification":
         ans = event.allow_user_join_session_notification

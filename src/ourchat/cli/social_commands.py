@@ -19,21 +19,29 @@ from ourchat.cli.common import (
     out,
     parse_session,
     print_json,
+    private_sessions,
+    require_member,
     resolve_user,
     run,
     usage_error,
 )
+from ourchat.cli.pending import (
+    REPLAY_IDLE_SECONDS,
+    pending_friend_requests,
+    pending_join_requests,
+    replay,
+)
 from ourchat.client import (
     AccountValue,
     NotFoundError,
-    OurChatClient,
     PermissionDeniedError,
     SessionValue,
 )
 
 friends_app = typer.Typer(help="Friend requests and your friends.", no_args_is_help=True)
 sessions_app = typer.Typer(
-    help="Group sessions: create, inspect, invite, join, leave.", no_args_is_help=True
+    help="Group sessions: create, inspect, invite, join, answer requests, leave.",
+    no_args_is_help=True,
 )
 
 UserArg = Annotated[str, typer.Argument(help="the user's ocid (or numeric id)")]
@@ -98,7 +106,33 @@ def friends_add(
             await client.add_friend(
                 friend_id=friend_id, leave_message=message, display_name=display_name
             )
-        out.print(f"Friend request sent to {user}.", markup=False)
+            who = await Names(client).label(friend_id)
+        out.print(
+            f"Friend request sent to {who}; they see it with `ourchat friends requests`.",
+            markup=False,
+        )
+
+    run(main, server=server)
+
+
+def _answer_friend_request(
+    user: str, *, accept: bool, message: str | None, server: str | None
+) -> None:
+    async def main() -> None:
+        async with logged_in(server) as (client, _):
+            friend_id = await resolve_user(client, user)
+            response = await client.accept_friend_invitation(
+                friend_id=friend_id, accept=accept, leave_message=message
+            )
+            who = await Names(client).label(friend_id)
+        if not accept:
+            out.print(f"Declined the friend request of {who}.", markup=False)
+        else:
+            out.print(
+                f"You and {who} are friends; your private session is {response.session_id} "
+                f"(`ourchat chat {response.session_id}`).",
+                markup=False,
+            )
 
     run(main, server=server)
 
@@ -111,42 +145,71 @@ def friends_accept(
     server: ServerOpt = None,
 ) -> None:
     """Answer a friend request (accept, or --decline)."""
+    _answer_friend_request(user, accept=not decline, message=message, server=server)
+
+
+@friends_app.command("decline")
+def friends_decline(user: UserArg, message: MessageOpt = None, server: ServerOpt = None) -> None:
+    """Say no to a friend request."""
+    _answer_friend_request(user, accept=False, message=message, server=server)
+
+
+IdleOpt = Annotated[
+    float,
+    typer.Option(help="seconds without events after which the replay counts as finished"),
+]
+
+
+@friends_app.command("requests")
+def friends_requests(
+    idle: IdleOpt = REPLAY_IDLE_SECONDS, as_json: JsonOpt = False, server: ServerOpt = None
+) -> None:
+    """Friend requests waiting for an answer: to you (with who sent them) and from you."""
 
     async def main() -> None:
-        async with logged_in(server) as (client, _):
-            friend_id = await resolve_user(client, user)
-            response = await client.accept_friend_invitation(
-                friend_id=friend_id, accept=not decline, leave_message=message
+        async with logged_in(server) as (client, profile):
+            mine = await client.get_account_info(
+                values=[AccountValue.Value("QUERY_VALUES_FRIENDS")]
             )
-        if decline:
-            out.print(f"Declined the friend request of {user}.", markup=False)
-        else:
-            out.print(
-                f"You and {user} are friends; your private session is {response.session_id} "
-                f"(`ourchat chat {response.session_id}`).",
-                markup=False,
-            )
+            events = await replay(client, idle=idle)
+            names = Names(client)
+            incoming: list[dict[str, Any]] = []
+            outgoing: list[dict[str, Any]] = []
+            for req in pending_friend_requests(events, friends=mine.friends):
+                mine_to_send = req.inviter_id == profile.user_id
+                other = req.invitee_id if mine_to_send else req.inviter_id
+                name, ocid = await names.lookup(other)
+                entry = {
+                    "id": other,
+                    "ocid": ocid,
+                    "name": name,
+                    "message": req.message or None,
+                    "time": iso_time(req.event.time),
+                }
+                (outgoing if mine_to_send else incoming).append(entry)
+        if as_json:
+            print_json({"incoming": incoming, "outgoing": outgoing})
+            return
+        if not incoming and not outgoing:
+            out.print("No friend requests waiting.", markup=False)
+            return
+        for title, entries, what in (
+            ("To you", incoming, "`ourchat friends accept {ocid}` or `decline {ocid}`"),
+            ("From you", outgoing, "waiting for their answer"),
+        ):
+            if not entries:
+                continue
+            out.print(f"{title}:", markup=False)
+            for e in entries:
+                note = f": “{e['message']}”" if e["message"] else ""
+                handle = e["ocid"] or e["id"]
+                out.print(
+                    f"  {e['name']} (ocid {handle}), {e['time']}{note} — "
+                    f"{what.format(ocid=handle)}",
+                    markup=False,
+                )
 
     run(main, server=server)
-
-
-async def _private_sessions(client: OurChatClient, me: int, sessions: list[int]) -> dict[int, int]:
-    """friend id → the two-person session shared with them (unnamed ones preferred)."""
-    found: dict[int, tuple[bool, int]] = {}
-    values = [SessionValue.Value("QUERY_VALUES_NAME"), SessionValue.Value("QUERY_VALUES_MEMBERS")]
-    for session_id in sessions:
-        try:
-            info = await client.get_session_info(session_id=session_id, values=values)
-        except (NotFoundError, PermissionDeniedError):
-            continue
-        others = [m for m in info.members if m != me]
-        if len(info.members) != 2 or len(others) != 1:
-            continue
-        unnamed = not info.name
-        best = found.get(others[0])
-        if best is None or (unnamed and not best[0]):
-            found[others[0]] = (unnamed, session_id)
-    return {friend: session for friend, (_, session) in found.items()}
 
 
 @friends_app.command("list")
@@ -161,7 +224,7 @@ def friends_list(as_json: JsonOpt = False, server: ServerOpt = None) -> None:
                     AccountValue.Value("QUERY_VALUES_SESSIONS"),
                 ]
             )
-            private = await _private_sessions(client, profile.user_id, list(mine.sessions))
+            private = await private_sessions(client, profile.user_id, list(mine.sessions))
             friends: list[dict[str, Any]] = []
             for friend_id in mine.friends:
                 info = await client.get_account_info(
@@ -209,8 +272,9 @@ def friends_remove(user: UserArg, server: ServerOpt = None) -> None:
     async def main() -> None:
         async with logged_in(server) as (client, _):
             friend_id = await resolve_user(client, user)
+            who = await Names(client).label(friend_id)
             await client.delete_friend(friend_id=friend_id)
-        out.print(f"{user} is no longer your friend.", markup=False)
+        out.print(f"{who} is no longer your friend.", markup=False)
 
     run(main, server=server)
 
@@ -369,9 +433,14 @@ def sessions_invite(
             response = await client.invite_user_to_session(
                 session_id=session_id, invitee=invitee, leave_message=message
             )
-        if response.HasField("failed_member"):
-            fail(f"Could not invite {user}: {_reason(response.failed_member.reason)}")
-        out.print(f"Invited {user} to session {session_id}.", markup=False)
+            if response.HasField("failed_member"):
+                fail(f"Could not invite {user}: {_reason(response.failed_member.reason)}")
+            who = await Names(client).label(invitee)
+        out.print(
+            f"Invited {who} to session {session_id}; they join with "
+            f"`ourchat sessions join {session_id}`.",
+            markup=False,
+        )
 
     run(main, server=server)
 
@@ -431,10 +500,61 @@ def sessions_allow(
             await client.allow_user_join_session(
                 session_id=session_id, user_id=user_id, accepted=not deny
             )
+            who = await Names(client).label(user_id)
         if deny:
-            out.print(f"Refused the request of {user} to join session {session_id}.", markup=False)
+            out.print(f"Refused the request of {who} to join session {session_id}.", markup=False)
         else:
-            out.print(f"Let {user} into session {session_id}.", markup=False)
+            out.print(f"Let {who} into session {session_id}.", markup=False)
+
+    run(main, server=server)
+
+
+@sessions_app.command("requests")
+def sessions_requests(
+    session: SessionArg,
+    idle: IdleOpt = REPLAY_IDLE_SECONDS,
+    as_json: JsonOpt = False,
+    server: ServerOpt = None,
+) -> None:
+    """Requests to join a session you are in, from people not in it yet (oldest first).
+
+    A request someone declined stays listed until it expires: the answer goes to the
+    applicant only.
+    """
+
+    async def main() -> None:
+        session_id = parse_session(session)
+        async with logged_in(server, session=session_id) as (client, _):
+            info = await require_member(client, session_id)
+            events = await replay(client, idle=idle)
+            names = Names(client)
+            requests = []
+            for req in pending_join_requests(events, session_id, members=info.members):
+                name, ocid = await names.lookup(req.user_id)
+                requests.append(
+                    {
+                        "id": req.user_id,
+                        "ocid": ocid,
+                        "name": name,
+                        "message": req.message or None,
+                        "time": iso_time(req.event.time),
+                    }
+                )
+        if as_json:
+            print_json(requests)
+            return
+        if not requests:
+            out.print(f"No requests to join session {session_id}.", markup=False)
+            return
+        out.print(f"Requests to join session {session_id}:", markup=False)
+        for r in requests:
+            note = f": “{r['message']}”" if r["message"] else ""
+            handle = r["ocid"] or r["id"]
+            out.print(
+                f"  {r['name']} (ocid {handle}), {r['time']}{note} — "
+                f"`ourchat sessions allow {session_id} {handle}` (or --deny)",
+                markup=False,
+            )
 
     run(main, server=server)
 

@@ -59,9 +59,10 @@ class BaseClient:
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-                # Notice a restarted server quickly; the SDK does its own retry pacing.
+                # Notice a restarted server quickly; the SDK does its own retry pacing. (Not
+                # "grpc.min_reconnect_backoff_ms": it is also the time a connection attempt
+                # gets, and a busy machine needs more than a fraction of a second.)
                 ("grpc.initial_reconnect_backoff_ms", 100),
-                ("grpc.min_reconnect_backoff_ms", 100),
                 ("grpc.max_reconnect_backoff_ms", 2000),
             ],
         )

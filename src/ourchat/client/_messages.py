@@ -10,6 +10,9 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import cast
 
+import grpc
+
+from ourchat._pb.service.basic.v1.basic_pb2 import PingRequest
 from ourchat._pb.service.ourchat.msg_delivery.recall.v1.recall_pb2 import (
     RecallMsgRequest,
     RecallMsgResponse,
@@ -21,11 +24,14 @@ from ourchat._pb.service.ourchat.msg_delivery.v1.msg_delivery_pb2 import (
     SendMsgResponse,
 )
 from ourchat.client._base import BaseClient
-from ourchat.client._errors import OurChatRpcError, UnavailableError
+from ourchat.client._errors import DeadlineExceededError, OurChatRpcError, UnavailableError
 
 #: One event of a FetchMsgs stream: ``msg_id``, ``time`` and one variant
 #: (``event.WhichOneof("respond_event_type")``: ``"msg"``, ``"recall"``, ...).
 Event = FetchMsgsResponse
+
+#: Seconds the server gets to answer the probe that tells it is back after a drop.
+_PROBE_TIMEOUT_SECONDS = 5.0
 
 #: How many recent msg_ids :meth:`MessagesMixin.events` remembers to drop duplicates.
 _SEEN_MEMORY = 4096
@@ -112,6 +118,7 @@ class MessagesMixin(BaseClient):
         announcement_only: bool = False,
         backoff: Backoff | None = None,
         on_disconnect: DisconnectCallback | None = None,
+        on_reconnect: Callable[[], None] | None = None,
     ) -> AsyncGenerator[Event, None]:
         """Every event after ``since_us``, across dropped connections, each exactly once.
 
@@ -126,6 +133,8 @@ class MessagesMixin(BaseClient):
             announcement_only: only server announcements.
             backoff: reconnection pacing (default :class:`Backoff`).
             on_disconnect: told about each drop before the wait.
+            on_reconnect: told when, after a drop, the server answers again (a Ping, just
+                before the new stream opens).
 
         Raises:
             OurChatRpcError: a refusal that reconnecting cannot fix.
@@ -135,9 +144,14 @@ class MessagesMixin(BaseClient):
         seen: set[int] = set()
         order: collections.deque[int] = collections.deque()
         attempt = 0
+        dropped = False
         while True:
             error: OurChatRpcError | None = None
             try:
+                if dropped and on_reconnect is not None:
+                    await self.call("Ping", PingRequest(), timeout=_PROBE_TIMEOUT_SECONDS)
+                    on_reconnect()
+                dropped = False
                 stream = self.fetch_msgs(cursor, announcement_only=announcement_only)
                 async with contextlib.aclosing(stream):  # type: ignore[type-var]
                     async for event in stream:
@@ -150,8 +164,15 @@ class MessagesMixin(BaseClient):
                             seen.discard(order.popleft())
                         cursor = max(cursor, event.time.ToMicroseconds())
                         yield event
-            except UnavailableError as exc:
+            except (UnavailableError, DeadlineExceededError) as exc:
+                if isinstance(exc, DeadlineExceededError) and not dropped:
+                    raise  # only the probe has a deadline
                 error = exc
+            except OurChatRpcError as exc:
+                if exc.code != grpc.StatusCode.CANCELLED:
+                    raise
+                error = exc  # a server going down may cancel its streams instead
+            dropped = True
             delay = pacing.delay(attempt)
             attempt += 1
             if on_disconnect is not None:

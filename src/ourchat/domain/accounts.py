@@ -13,7 +13,7 @@ from ourchat.domain import announcements, membership, validation
 from ourchat.domain.passwords import strength
 from ourchat.domain.server_identity import random_alnum
 from ourchat.errors import AlreadyExists, InvalidArgument, NotFound, Unauthenticated
-from ourchat.storage import server_bans, users
+from ourchat.storage import login_failures, server_bans, users
 from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work
 
@@ -37,11 +37,15 @@ async def register(
     """Create an account (checks in the protocol's order: password, email, name, key).
 
     Raises:
-        InvalidArgument: a rule of BEHAVIOR.md §2 is broken.
+        InvalidArgument: a rule of BEHAVIOR.md §2 is broken; "Password Too Long" past
+            ``max_password_length`` characters (checked first).
         AlreadyExists: "User Already Exists" for a taken email.
     """
     settings = deps.settings
-    if await strength(password, [name, email]) < settings.password_strength_limit:
+    if len(password) > settings.max_password_length:
+        raise InvalidArgument(details.PASSWORD_TOO_LONG)
+    limit = settings.password_strength_limit
+    if await strength(password, [name, email], enough=limit) < limit:
         raise InvalidArgument(details.PASSWORD_NOT_STRONG)
     if not validation.is_valid_email(email):
         raise InvalidArgument(details.EMAIL_INVALID)
@@ -94,23 +98,40 @@ class LoggedIn:
     token: str
 
 
-async def login(
-    deps: Deps, *, email: str | None = None, ocid: str | None = None, password: str
-) -> LoggedIn:
-    """Check a password; count attempts in the database and lock the account after too many.
+class _Locked(Exception):
+    """An attempt found its (account, address) pair or the whole account locked."""
 
-    Each attempt is counted before the password is verified (atomically, so concurrent
-    guesses cannot get past the limit); a successful login clears the count. With the default
-    settings 5 wrong passwords answer "Wrong Password" and later attempts, even with the right
-    password, answer "Account Locked" until ``lock_account_duration_seconds`` after the first
-    failure. ``lock_account_after_failed_logins = 0`` disables locking.
+
+async def login(
+    deps: Deps,
+    *,
+    email: str | None = None,
+    ocid: str | None = None,
+    password: str,
+    address: str = "",
+) -> LoggedIn:
+    """Check a password; count attempts in the database and lock out after too many.
+
+    Attempts are counted twice, before the password is verified (atomically, so concurrent
+    guesses cannot get past a limit): per account and client ``address``, with the limit
+    ``lock_account_after_failed_logins``, and per account from all addresses together, with
+    the much higher ``lock_account_after_failed_logins_per_account``. So a stranger who knows
+    an e-mail address locks only their own address out, while guessing from many addresses
+    still locks the account. A successful login clears the count of its address and the
+    account's. With the default settings 5 wrong passwords from one address answer "Wrong
+    Password" and later attempts from there, even with the right password, answer "Account
+    Locked" until ``lock_account_duration_seconds`` after the first failure. A limit of 0
+    disables that lock. A locked attempt is not counted.
 
     Raises:
+        InvalidArgument: "Password Too Long" past ``max_password_length`` (nothing counted).
         NotFound: "User Not Found" (also for unregistered accounts).
         Unauthenticated: "Email Not Verified", "Account Locked" or "Wrong Password"; "User
             Banned" (after a correct password) while a server ban is in force.
     """
     settings = deps.settings
+    if len(password) > settings.max_password_length:
+        raise InvalidArgument(details.PASSWORD_TOO_LONG)
     async with deps.db.read() as conn:
         user = await users.find_by(conn, email=email, ocid=ocid)
     if user is None or user["account_status"] != ACCOUNT_ACTIVE:
@@ -120,19 +141,33 @@ async def login(
     if user["passwd"] is None:
         raise Unauthenticated(details.WRONG_PASSWORD)
     user_id = int(user["id"])
-    async with deps.db.write() as conn:
-        counted = await users.reserve_login_attempt(
-            conn,
-            user_id,
-            now_us=deps.clock.now_us(),
-            window_us=settings.lock_account_duration_seconds * US_PER_SECOND,
-            limit=settings.lock_account_after_failed_logins,
-        )
-    if not counted:
-        raise Unauthenticated(details.ACCOUNT_LOCKED)
+    now = deps.clock.now_us()
+    window_us = settings.lock_account_duration_seconds * US_PER_SECOND
+    try:
+        async with deps.db.write() as conn:
+            if not await login_failures.reserve(
+                conn,
+                user_id,
+                address,
+                now_us=now,
+                window_us=window_us,
+                limit=settings.lock_account_after_failed_logins,
+            ):
+                raise _Locked
+            if not await users.reserve_login_attempt(
+                conn,
+                user_id,
+                now_us=now,
+                window_us=window_us,
+                limit=settings.lock_account_after_failed_logins_per_account,
+            ):
+                raise _Locked  # rolls the pair's count back too
+    except _Locked:
+        raise Unauthenticated(details.ACCOUNT_LOCKED) from None
     if not await deps.passwords.verify(user["passwd"], password):
         raise Unauthenticated(details.WRONG_PASSWORD)
     async with deps.db.write() as conn:
+        await login_failures.clear(conn, user_id, address)
         await users.clear_failed_logins(conn, user_id)
         banned = await server_bans.is_banned(conn, user_id, deps.clock.now_us())
     if banned:

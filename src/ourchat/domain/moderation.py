@@ -29,7 +29,7 @@ from ourchat.clock import US_PER_SECOND
 from ourchat.deps import Deps
 from ourchat.domain import membership, room_keys, server_roles
 from ourchat.domain.permissions import rank
-from ourchat.errors import NotFound, PermissionDenied
+from ourchat.errors import NotFound, OurChatError, PermissionDenied
 from ourchat.ids import Permission, PredefinedRole
 from ourchat.storage import restrictions
 from ourchat.storage import sessions as session_store
@@ -201,19 +201,33 @@ async def _lift(
     session_id: int,
     user_ids: Sequence[int],
 ) -> None:
+    """Lift ``user_ids`` in order (or the session-wide restriction for an empty list).
+
+    The first target that may not be lifted (outranks the caller, or is not restricted) stops
+    the call with its error; the ones lifted before it stay lifted (BEHAVIOR §18).
+    """
     targets = _distinct(user_ids)
+    stopped: OurChatError | None = None
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
         actor = await require_actor(tx.conn, session_id, caller_id, permission)
-        for target in targets:
-            await require_outranked(
-                tx.conn, session_id, caller_id, actor, target, member_only=False
-            )
         wanted: list[int | None] = list(targets) if targets else [None]
-        in_force = await restrictions.in_force(tx.conn, table, session_id, wanted, tx.now_us)
-        if any(t not in in_force for t in wanted):
-            raise NotFound(not_restricted)
         for restricted in wanted:
+            try:
+                if restricted is not None:
+                    await require_outranked(
+                        tx.conn, session_id, caller_id, actor, restricted, member_only=False
+                    )
+                in_force = await restrictions.in_force(
+                    tx.conn, table, session_id, [restricted], tx.now_us
+                )
+                if restricted not in in_force:
+                    raise NotFound(not_restricted)
+            except OurChatError as exc:
+                stopped = exc
+                break
             await restrictions.lift(tx.conn, table, session_id, restricted, tx.now_us)
+    if stopped is not None:
+        raise stopped
 
 
 async def unmute(deps: Deps, *, caller_id: int, session_id: int, user_ids: Sequence[int]) -> None:

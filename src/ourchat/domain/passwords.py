@@ -51,13 +51,55 @@ class Passwords:
         return await self._run(_check)
 
 
-async def strength(password: str, user_inputs: list[str]) -> int:
-    """zxcvbn score 0-4 of ``password``, with the user's own name and email as known words."""
+#: The longest text the estimator judges at once (zxcvbn refuses longer input).
+ESTIMATOR_MAX_LENGTH = 72
+BEST_SCORE = 4
+
+
+def period(text: str) -> int:
+    """The length of the shortest unit ``text`` repeats (``len(text)`` if it repeats none)."""
+    border = [0] * len(text)
+    for i in range(1, len(text)):
+        k = border[i - 1]
+        while k and text[i] != text[k]:
+            k = border[k - 1]
+        border[i] = k + 1 if text[i] == text[k] else 0
+    return len(text) - border[-1] if text else 0
+
+
+def pieces(password: str) -> list[str]:
+    """What the estimator judges of ``password``: distinct consecutive pieces it accepts.
+
+    A password that only repeats a unit short enough for the estimator is judged by its first
+    piece alone (the estimator sees the repetition there).
+    """
+    if period(password) <= ESTIMATOR_MAX_LENGTH // 2:
+        return [password[:ESTIMATOR_MAX_LENGTH]]
+    cuts = (
+        password[i : i + ESTIMATOR_MAX_LENGTH]
+        for i in range(0, len(password), ESTIMATOR_MAX_LENGTH)
+    )
+    return list(dict.fromkeys(cuts))
+
+
+async def strength(password: str, user_inputs: list[str], enough: int = BEST_SCORE) -> int:
+    """zxcvbn score 0-4 of ``password``, with the user's own name and email as known words.
+
+    A password longer than the estimator accepts is as strong as its strongest piece of
+    :data:`ESTIMATOR_MAX_LENGTH` characters (see :func:`pieces`: a long repetition of
+    something weak stays weak). Judging stops at the first piece that scores
+    ``enough``, which bounds the work for long passphrases.
+    """
 
     if not password:
         return 0  # zxcvbn itself fails on an empty string
 
     def _score() -> int:
-        return int(zxcvbn(password[:100], user_inputs=user_inputs)["score"])
+        best = 0
+        for piece in pieces(password):
+            best = max(best, int(zxcvbn(piece, user_inputs=user_inputs)["score"]))
+            if best >= enough:
+                break
+        return best
 
     return await asyncio.to_thread(_score)

@@ -4,8 +4,11 @@ Each send is checked on its own (membership, permission 1, mute, E2EE, files); t
 ones are stored together with one id allocation and one multi-row insert, committed once,
 published in order, and only then acknowledged. A send into an e2ee session whose room key is
 due for rotation is followed, in the same transaction, by the sender's rotation request
-(:func:`ourchat.domain.room_keys.rotate_if_due`). A refused send writes nothing. When the
-database fails, every send of that batch fails with it, so nothing is acknowledged unstored.
+(:func:`ourchat.domain.room_keys.rotate_if_due`). A refused send writes nothing.
+
+One send never fails another: when writing a batch raises, each of its sends still waiting is
+written again in a transaction of its own, so only the send that raised gets that error. When
+the database itself fails, every send fails, and nothing is acknowledged unstored.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from ourchat.domain.files import require_readable
 from ourchat.errors import OurChatError, PermissionDenied
 from ourchat.storage import events as stored_events
 from ourchat.storage import sessions as session_store
-from ourchat.storage.uow import unit_of_work
+from ourchat.storage.uow import Tx, unit_of_work
 
 if TYPE_CHECKING:
     from ourchat.deps import Deps
@@ -79,14 +82,35 @@ class SendBatcher:
                 batch = self._queue[:MAX_BATCH]
                 del self._queue[:MAX_BATCH]
                 try:
-                    await _write(deps, batch)
-                except Exception as exc:
-                    _fail(batch, exc)
+                    await _write_isolated(deps, batch)
                 except asyncio.CancelledError:
                     _fail(batch, OurChatError(details.SERVER_ERROR))
                     raise
         finally:
             self._writer = None
+
+
+async def _write_isolated(deps: Deps, batch: Sequence[_Pending]) -> None:
+    """Write ``batch``; if that raises before the commit, each waiting send again on its own."""
+    try:
+        await _write(deps, batch)
+    except _AfterCommit as exc:
+        _fail(batch, exc.error)
+    except Exception as exc:
+        if len(batch) == 1:
+            _fail(batch, exc)
+            return
+        for pending in batch:
+            if not pending[1].done():
+                await _write_isolated(deps, [pending])
+
+
+class _AfterCommit(Exception):
+    """A batch committed, then publishing its events failed: writing it again would repeat it."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def _fail(batch: Sequence[_Pending], exc: Exception) -> None:
@@ -108,51 +132,64 @@ def _refusal(item: Outgoing, state: session_store.SenderState | None) -> OurChat
 
 
 async def _write(deps: Deps, batch: Sequence[_Pending]) -> None:
+    """Store the accepted sends of ``batch`` in one transaction, then answer each of them.
+
+    Raises:
+        _AfterCommit: the transaction committed, then publishing its events failed.
+        Exception: anything else happened before the commit (nothing was written).
+    """
     accepted: list[_Pending] = []
-    async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
-        states = await session_store.sender_states(
-            tx.conn, [(item.session_id, item.sender_id) for item, _ in batch], tx.now_us
-        )
-        for item, future in batch:
-            refusal = _refusal(item, states.get((item.session_id, item.sender_id)))
-            if refusal is None and item.involved_files:
-                try:
-                    await require_readable(tx.conn, list(item.involved_files), item.sender_id)
-                except OurChatError as exc:
-                    refusal = exc
-            if refusal is not None:
-                if not future.done():
-                    future.set_exception(refusal)
-                continue
-            accepted.append((item, future))
-        new_events = []
-        for item, _ in accepted:
-            kind, payload = payloads.message(
-                session_id=item.session_id,
-                sender_id=item.sender_id,
-                markdown_text=item.markdown_text,
-                involved_files=item.involved_files,
-                is_encrypted=item.is_encrypted,
+    opened: list[Tx] = []
+    try:
+        async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
+            opened.append(tx)
+            states = await session_store.sender_states(
+                tx.conn, [(item.session_id, item.sender_id) for item, _ in batch], tx.now_us
             )
-            new_events.append(
-                stored_events.NewEvent(
-                    kind=kind,
-                    payload=payload,
-                    audience=Audience.SESSION,
-                    sender_id=item.sender_id,
+            for item, future in batch:
+                refusal = _refusal(item, states.get((item.session_id, item.sender_id)))
+                if refusal is None and item.involved_files:
+                    try:
+                        await require_readable(tx.conn, list(item.involved_files), item.sender_id)
+                    except OurChatError as exc:
+                        refusal = exc
+                if refusal is not None:
+                    if not future.done():
+                        future.set_exception(refusal)
+                    continue
+                accepted.append((item, future))
+            new_events = []
+            for item, _ in accepted:
+                kind, payload = payloads.message(
                     session_id=item.session_id,
+                    sender_id=item.sender_id,
+                    markdown_text=item.markdown_text,
+                    involved_files=item.involved_files,
                     is_encrypted=item.is_encrypted,
                 )
-            )
-        stored = await stored_events.store_many(tx, new_events)
-        oldest_key = tx.now_us - deps.settings.room_key_duration_seconds * US_PER_SECOND
-        rotating: dict[int, int] = {}
-        for item, _ in accepted:
-            state = states[(item.session_id, item.sender_id)]
-            if state.e2ee_on and (state.leaving_to_process or state.room_key_time < oldest_key):
-                rotating.setdefault(item.session_id, item.sender_id)
-        for session_id, sender_id in rotating.items():
-            await room_keys.rotate_if_due(deps, tx, session_id, sender_id)
+                new_events.append(
+                    stored_events.NewEvent(
+                        kind=kind,
+                        payload=payload,
+                        audience=Audience.SESSION,
+                        sender_id=item.sender_id,
+                        session_id=item.session_id,
+                        is_encrypted=item.is_encrypted,
+                    )
+                )
+            stored = await stored_events.store_many(tx, new_events)
+            oldest_key = tx.now_us - deps.settings.room_key_duration_seconds * US_PER_SECOND
+            rotating: dict[int, int] = {}
+            for item, _ in accepted:
+                state = states[(item.session_id, item.sender_id)]
+                if state.e2ee_on and (state.leaving_to_process or state.room_key_time < oldest_key):
+                    rotating.setdefault(item.session_id, item.sender_id)
+            for session_id, sender_id in rotating.items():
+                await room_keys.rotate_if_due(deps, tx, session_id, sender_id)
+    except Exception as exc:
+        if opened and opened[0].committed:
+            raise _AfterCommit(exc) from exc
+        raise
     for (_, future), event in zip(accepted, stored, strict=True):
         if not future.done():
             future.set_result(Stored(event.msg_id, event.time_us))

@@ -184,6 +184,10 @@ async def _discard(deps: Deps, upload_id: str) -> None:
     await deps.file_store.delete_upload(upload_id)
 
 
+#: The largest chunk id (chunk ids are stored as signed 64-bit integers).
+MAX_CHUNK_ID = 2**63 - 1
+
+
 async def add_chunk(deps: Deps, user_id: int, upload_id: str, chunk_id: int, data: bytes) -> int:
     """UploadChunk: store one chunk (a re-sent id replaces its data); returns bytes received.
 
@@ -191,12 +195,15 @@ async def add_chunk(deps: Deps, user_id: int, upload_id: str, chunk_id: int, dat
         NotFound: "Upload Session Not Found" (unknown, expired, cancelled or completing).
         PermissionDenied: "Permission Denied" for another user's upload.
         InvalidArgument: "File Size Error" when the chunks exceed the declared size; the
-            upload is then discarded.
+            upload is then discarded. "Request Invalid Value" for a chunk id past 2^63 - 1
+            (chunk ids are stored signed 64-bit).
     """
     settings = deps.settings
     now = deps.clock.now_us()
     async with deps.db.read() as conn:
         upload = _require_live(await file_rows.get_upload(conn, upload_id), user_id, now)
+        if chunk_id > MAX_CHUNK_ID:
+            raise InvalidArgument(details.REQUEST_INVALID_VALUE)
         others = await file_rows.chunk_bytes(conn, upload_id, excluding=chunk_id)
     size = int(upload["size"])
     if others + len(data) > size:

@@ -7,6 +7,8 @@ so both grow strictly with commit order.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -23,6 +25,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
     naming_convention={
@@ -33,8 +37,47 @@ metadata = MetaData(
     }
 )
 
+#: The range of a stored integer: both databases store signed 64-bit integers.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+def saturate(value: int | None) -> int | None:
+    """``value`` clamped to the stored 64-bit range (None stays None)."""
+    if value is None:
+        return None
+    return min(max(value, INT64_MIN), INT64_MAX)
+
+
+class _Saturating(TypeDecorator[int]):
+    """Binds any Python int, clamped to the stored 64-bit range."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return saturate(value) if isinstance(value, int) else value
+
+
+class Int64(_Saturating):
+    """A signed 64-bit integer column that accepts any Python int as a query parameter.
+
+    The wire's ``uint64`` ids reach 2^64 - 1, past what either database stores; such a value
+    is bound as the largest stored integer instead of failing the statement. No stored id is
+    ever that large (ids are Snowflakes or counters), so ``id = 2**63`` finds nothing, exactly
+    like any other unknown id, and comparisons (``>``, ``<``) keep their order.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+
+class _SqliteInt64(_Saturating):
+    impl = Integer
+    cache_ok = True
+
+
 # An auto-incrementing 64-bit key (SQLite only auto-increments INTEGER PRIMARY KEY).
-AutoId = BigInteger().with_variant(Integer(), "sqlite")
+AutoId = Int64().with_variant(_SqliteInt64(), "sqlite")
 
 server_info = Table(
     "server_info",
@@ -46,7 +89,7 @@ server_info = Table(
 users = Table(
     "users",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", Int64, primary_key=True, autoincrement=False),
     Column("ocid", String(50), nullable=False, unique=True),
     Column("email", String(320), nullable=False, unique=True),
     Column("passwd", Text, nullable=True),
@@ -54,17 +97,28 @@ users = Table(
     Column("public_key", LargeBinary, nullable=False),
     Column("avatar_key", String(128), nullable=True),
     Column("user_status", Text, nullable=True),
-    Column("user_status_expires_at", BigInteger, nullable=True),
+    Column("user_status_expires_at", Int64, nullable=True),
     Column("account_status", SmallInteger, nullable=False, default=0),
-    Column("deleted_at", BigInteger, nullable=True),
-    Column("register_time", BigInteger, nullable=False),
-    Column("public_update_time", BigInteger, nullable=False),
-    Column("update_time", BigInteger, nullable=False),
-    Column("resource_used", BigInteger, nullable=False, default=0),
+    Column("deleted_at", Int64, nullable=True),
+    Column("register_time", Int64, nullable=False),
+    Column("public_update_time", Int64, nullable=False),
+    Column("update_time", Int64, nullable=False),
+    Column("resource_used", Int64, nullable=False, default=0),
     Column("friend_limit", Integer, nullable=False),
     Column("email_verified", Boolean, nullable=False, default=True),
     Column("failed_logins", Integer, nullable=False, default=0),
-    Column("failed_login_since", BigInteger, nullable=True),
+    Column("failed_login_since", Int64, nullable=True),
+)
+
+# Failed logins of one account from one client address (the account-wide count is on users).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("address", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("since", Int64, nullable=False),
+    Index("ix_login_failures_since", "since"),
 )
 
 # Verification links sent by AuthService.Verify; confirmed by GET /v1/verify/confirm.
@@ -73,30 +127,30 @@ email_verifications = Table(
     metadata,
     Column("token", String(64), primary_key=True),
     Column("email", String(320), nullable=False),
-    Column("created_at", BigInteger, nullable=False),
-    Column("expires_at", BigInteger, nullable=False),
-    Column("confirmed_at", BigInteger, nullable=True),
+    Column("created_at", Int64, nullable=False),
+    Column("expires_at", Int64, nullable=False),
+    Column("confirmed_at", Int64, nullable=True),
 )
 
 permissions = Table(
     "permissions",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", Int64, primary_key=True, autoincrement=False),
     Column("description", Text, nullable=False),
 )
 
 sessions = Table(
     "sessions",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", Int64, primary_key=True, autoincrement=False),
     Column("name", String(200), nullable=False, default=""),
     Column("description", Text, nullable=True),
     Column("avatar_key", String(128), nullable=True),
-    Column("created_time", BigInteger, nullable=False),
-    Column("updated_time", BigInteger, nullable=False),
-    Column("default_role_id", BigInteger, nullable=False, default=1),
+    Column("created_time", Int64, nullable=False),
+    Column("updated_time", Int64, nullable=False),
+    Column("default_role_id", Int64, nullable=False, default=1),
     Column("e2ee_on", Boolean, nullable=False, default=False),
-    Column("room_key_time", BigInteger, nullable=False),
+    Column("room_key_time", Int64, nullable=False),
     Column("leaving_to_process", Boolean, nullable=False, default=False),
     Column("is_private", Boolean, nullable=False, default=False),
 )
@@ -109,50 +163,48 @@ roles = Table(
     Column("description", Text, nullable=True),
     Column(
         "session_id",
-        BigInteger,
+        Int64,
         ForeignKey("sessions.id", ondelete="CASCADE"),
         nullable=True,
         index=True,
     ),
-    Column("creator_id", BigInteger, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("creator_id", Int64, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
 )
 
 role_permissions = Table(
     "role_permissions",
     metadata,
-    Column("role_id", BigInteger, ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
-    Column("permission_id", BigInteger, ForeignKey("permissions.id"), primary_key=True),
+    Column("role_id", Int64, ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("permission_id", Int64, ForeignKey("permissions.id"), primary_key=True),
 )
 
 session_members = Table(
     "session_members",
     metadata,
-    Column(
-        "session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("role_id", BigInteger, ForeignKey("roles.id"), nullable=False),
-    Column("joined_at", BigInteger, nullable=False),
+    Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", Int64, ForeignKey("roles.id"), nullable=False),
+    Column("joined_at", Int64, nullable=False),
     # Session events with a msg_id above this are part of this membership's history.
-    Column("visible_after", BigInteger, nullable=False),
+    Column("visible_after", Int64, nullable=False),
     Index("ix_session_members_user", "user_id", "session_id"),
 )
 
 friends = Table(
     "friends",
     metadata,
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("friend_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("friend_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
 )
 
 contacts = Table(
     "contacts",
     metadata,
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column(
         "contact_user_id",
-        BigInteger,
+        Int64,
         ForeignKey("users.id", ondelete="CASCADE"),
         primary_key=True,
     ),
@@ -162,33 +214,33 @@ contacts = Table(
 friend_requests = Table(
     "friend_requests",
     metadata,
-    Column("inviter_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("invitee_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("inviter_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("invitee_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("leave_message", Text, nullable=True),
     Column("display_name", String(200), nullable=True),
-    Column("created_at", BigInteger, nullable=False),
-    Column("expires_at", BigInteger, nullable=False),
+    Column("created_at", Int64, nullable=False),
+    Column("expires_at", Int64, nullable=False),
 )
 
 event_clock = Table(
     "event_clock",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("last_id", BigInteger, nullable=False),
-    Column("last_time", BigInteger, nullable=False),
+    Column("last_id", Int64, nullable=False),
+    Column("last_time", Int64, nullable=False),
 )
 
 events = Table(
     "events",
     metadata,
-    Column("msg_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("time", BigInteger, nullable=False, unique=True),
+    Column("msg_id", Int64, primary_key=True, autoincrement=False),
+    Column("time", Int64, nullable=False, unique=True),
     # Field number of the FetchMsgsResponse variant, e.g. 1 = msg.
     Column("kind", SmallInteger, nullable=False),
     # Serialized FetchMsgsResponse holding only the variant.
     Column("payload", LargeBinary, nullable=False),
-    Column("sender_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
-    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
+    Column("sender_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
     # 0: members of session_id; 1: the rows of event_recipients; 2: everyone.
     Column("audience", SmallInteger, nullable=False),
     Column("is_encrypted", Boolean, nullable=False, default=False),
@@ -199,33 +251,31 @@ events = Table(
 event_recipients = Table(
     "event_recipients",
     metadata,
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("msg_id", BigInteger, ForeignKey("events.msg_id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("msg_id", Int64, ForeignKey("events.msg_id", ondelete="CASCADE"), primary_key=True),
 )
 
 session_invitations = Table(
     "session_invitations",
     metadata,
     Column("id", AutoId, primary_key=True, autoincrement=True),
-    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
-    Column("inviter_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("invitee_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("inviter_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("invitee_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("leave_message", Text, nullable=True),
-    Column("created_at", BigInteger, nullable=False),
-    Column("expires_at", BigInteger, nullable=False),
+    Column("created_at", Int64, nullable=False),
+    Column("expires_at", Int64, nullable=False),
     UniqueConstraint("session_id", "invitee_id", name="uq_session_invitations_pair"),
 )
 
 join_requests = Table(
     "join_requests",
     metadata,
-    Column(
-        "session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("leave_message", Text, nullable=True),
-    Column("created_at", BigInteger, nullable=False),
-    Column("expires_at", BigInteger, nullable=False),
+    Column("created_at", Int64, nullable=False),
+    Column("expires_at", Int64, nullable=False),
 )
 
 
@@ -235,13 +285,11 @@ def _restriction_table(name: str) -> Table:
         name,
         metadata,
         Column("id", AutoId, primary_key=True, autoincrement=True),
-        Column(
-            "session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False
-        ),
-        Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
-        Column("created_at", BigInteger, nullable=False),
+        Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+        Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+        Column("created_at", Int64, nullable=False),
         # NULL: permanent.
-        Column("expires_at", BigInteger, nullable=True),
+        Column("expires_at", Int64, nullable=True),
         Index(f"ix_{name}_session_user", "session_id", "user_id"),
     )
 
@@ -253,13 +301,13 @@ files = Table(
     "files",
     metadata,
     Column("key", String(128), primary_key=True),
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     # SET NULL: a file outlives its session and still counts against its owner's quota.
-    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True),
-    Column("size", BigInteger, nullable=False),
+    Column("session_id", Int64, ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True),
+    Column("size", Int64, nullable=False),
     Column("hash", LargeBinary, nullable=False),
     Column("auto_clean", Boolean, nullable=False),
-    Column("created_at", BigInteger, nullable=False),
+    Column("created_at", Int64, nullable=False),
     Index("ix_files_user", "user_id", "created_at"),
     Index("ix_files_expiry", "auto_clean", "created_at"),
 )
@@ -268,13 +316,13 @@ uploads = Table(
     "uploads",
     metadata,
     Column("id", String(80), primary_key=True),
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("session_id", BigInteger, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
     Column("hash", LargeBinary, nullable=False),
-    Column("size", BigInteger, nullable=False),
+    Column("size", Int64, nullable=False),
     Column("auto_clean", Boolean, nullable=False),
-    Column("created_at", BigInteger, nullable=False),
-    Column("expires_at", BigInteger, nullable=False),
+    Column("created_at", Int64, nullable=False),
+    Column("expires_at", Int64, nullable=False),
     # Set by CompleteUpload while it assembles the chunks: no other call may touch them.
     Column("completing", Boolean, nullable=False, default=False),
     # The live uploads of a user count against their quota (domain.uploads).
@@ -285,8 +333,8 @@ upload_chunks = Table(
     "upload_chunks",
     metadata,
     Column("upload_id", String(80), ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True),
-    Column("chunk_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("size", BigInteger, nullable=False),
+    Column("chunk_id", Int64, primary_key=True, autoincrement=False),
+    Column("size", Int64, nullable=False),
 )
 
 
@@ -295,7 +343,7 @@ upload_chunks = Table(
 server_permissions = Table(
     "server_permissions",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("id", Int64, primary_key=True, autoincrement=False),
     Column("name", String(64), nullable=False, unique=True),
     Column("description", Text, nullable=False),
 )
@@ -311,20 +359,18 @@ server_roles = Table(
 server_role_permissions = Table(
     "server_role_permissions",
     metadata,
-    Column(
-        "role_id", BigInteger, ForeignKey("server_roles.id", ondelete="CASCADE"), primary_key=True
-    ),
-    Column("permission_id", BigInteger, ForeignKey("server_permissions.id"), primary_key=True),
+    Column("role_id", Int64, ForeignKey("server_roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("permission_id", Int64, ForeignKey("server_permissions.id"), primary_key=True),
 )
 
 # A user may hold several server roles.
 user_server_roles = Table(
     "user_server_roles",
     metadata,
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column(
         "role_id",
-        BigInteger,
+        Int64,
         ForeignKey("server_roles.id", ondelete="CASCADE"),
         primary_key=True,
         index=True,
@@ -334,12 +380,12 @@ user_server_roles = Table(
 server_bans = Table(
     "server_bans",
     metadata,
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("reason", Text, nullable=True),
-    Column("banned_by", BigInteger, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    Column("created_at", BigInteger, nullable=False),
+    Column("banned_by", Int64, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", Int64, nullable=False),
     # NULL: until lifted by UnbanUser.
-    Column("expires_at", BigInteger, nullable=True),
+    Column("expires_at", Int64, nullable=True),
 )
 
 # One row (id 1): what every process of the server must agree on. ``version`` grows with every
@@ -348,11 +394,11 @@ server_state = Table(
     "server_state",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("version", BigInteger, nullable=False),
+    Column("version", Int64, nullable=False),
     Column("maintenance", Boolean, nullable=False),
     Column("maintenance_reason", Text, nullable=False),
-    Column("maintenance_since", BigInteger, nullable=True),
-    Column("config_version", BigInteger, nullable=False),
+    Column("maintenance_since", Int64, nullable=True),
+    Column("config_version", Int64, nullable=False),
 )
 
 # Settings changed by SetConfig: one row per setting, value as JSON.
@@ -361,42 +407,42 @@ config_overrides = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
-    Column("updated_at", BigInteger, nullable=False),
-    Column("updated_by", BigInteger, nullable=True),
+    Column("updated_at", Int64, nullable=False),
+    Column("updated_by", Int64, nullable=True),
 )
 
 # Users whose open streams every process must end (banned or deleted accounts).
 stream_evictions = Table(
     "stream_evictions",
     metadata,
-    Column("version", BigInteger, primary_key=True, autoincrement=False),
-    Column("user_id", BigInteger, nullable=False),
+    Column("version", Int64, primary_key=True, autoincrement=False),
+    Column("user_id", Int64, nullable=False),
     Column("detail", String(64), nullable=False),
-    Column("created_at", BigInteger, nullable=False),
+    Column("created_at", Int64, nullable=False),
 )
 
 announcements = Table(
     "announcements",
     metadata,
-    Column("msg_id", BigInteger, ForeignKey("events.msg_id", ondelete="CASCADE"), primary_key=True),
+    Column("msg_id", Int64, ForeignKey("events.msg_id", ondelete="CASCADE"), primary_key=True),
     Column(
         "publisher_id",
-        BigInteger,
+        Int64,
         ForeignKey("users.id", ondelete="SET NULL"),
         nullable=True,
         index=True,
     ),
     Column("title", Text, nullable=False),
     Column("content", Text, nullable=False),
-    Column("created_at", BigInteger, nullable=False),
+    Column("created_at", Int64, nullable=False),
 )
 
 # Last authenticated call or stream of each account, to the minute.
 user_last_seen = Table(
     "user_last_seen",
     metadata,
-    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("last_seen", BigInteger, nullable=False),
+    Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_seen", Int64, nullable=False),
 )
 
 # Each live server process reports its own figures here every few seconds.
@@ -404,24 +450,24 @@ server_processes = Table(
     "server_processes",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("started_at", BigInteger, nullable=False),
-    Column("heartbeat_at", BigInteger, nullable=False),
+    Column("started_at", Int64, nullable=False),
+    Column("heartbeat_at", Int64, nullable=False),
     Column("open_streams", Integer, nullable=False),
     Column("db_connections", Integer, nullable=False),
     Column("bus_connections", Integer, nullable=False),
     Column("live_tasks", Integer, nullable=False),
-    Column("loop_lag_us", BigInteger, nullable=False),
+    Column("loop_lag_us", Int64, nullable=False),
 )
 
 # Periodic snapshots of GetMonitoringMetrics; ``ts`` is the start of the snapshot's interval.
 metrics_history = Table(
     "metrics_history",
     metadata,
-    Column("ts", BigInteger, primary_key=True, autoincrement=False),
+    Column("ts", Int64, primary_key=True, autoincrement=False),
     Column("active_connections", Integer, nullable=False),
     Column("total_users", Integer, nullable=False),
     Column("messages_per_second", Float, nullable=False),
-    Column("uptime_seconds", BigInteger, nullable=False),
+    Column("uptime_seconds", Int64, nullable=False),
     Column("total_sessions", Integer, nullable=False),
     Column("active_sessions", Integer, nullable=False),
     Column("database_connections", Integer, nullable=False),
@@ -431,7 +477,7 @@ metrics_history = Table(
     Column("disk_usage_percent", Float, nullable=True),
     Column("processes", Integer, nullable=False),
     Column("live_tasks", Integer, nullable=False),
-    Column("loop_lag_us", BigInteger, nullable=False),
+    Column("loop_lag_us", Int64, nullable=False),
 )
 
 # Call rooms (WebRTC). A room is empty while none of its members is in the call; ``empty_since``

@@ -24,6 +24,8 @@ class Tx:
     now_us: int
     events: list[Event] = field(default_factory=list)
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    #: Set once the transaction committed (before its events are published).
+    committed: bool = False
 
 
 @contextlib.asynccontextmanager
@@ -37,6 +39,7 @@ async def unit_of_work(db: Database, bus: Bus, now_us: int) -> AsyncIterator[Tx]
         async with db.engine.begin() as conn:
             tx = Tx(conn=conn, now_us=now_us)
             yield tx
+        tx.committed = True
         for ev in tx.events:
             await bus.publish(ev)
     for callback in tx.after_commit:

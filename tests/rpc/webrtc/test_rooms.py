@@ -55,6 +55,19 @@ async def test_create_room_makes_the_creator_its_admin_member(
     assert (row["title"], row["auto_delete"], row["open_join"]) == (None, False, False)
 
 
+async def test_create_room_refuses_bad_titles(server: OurChatServer, new_user: NewUser) -> None:
+    assert server.deps is not None
+    alice = await new_user("alice")
+    longest = "t" * server.deps.settings.max_session_name_chars
+    assert await alice.client.create_room(title=longest)
+    for title in (longest + "t", "nul\x00inside"):
+        await expect_error(
+            alice.client.create_room(title=title),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            details.REQUEST_INVALID_VALUE,
+        )
+
+
 # InviteUserToRoom --------------------------------------------------------------------------
 
 

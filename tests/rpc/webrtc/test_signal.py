@@ -115,3 +115,15 @@ async def test_signal_reaches_the_target_only_live(
     assert await carol_stream.settle() == []
     # Never replayed.
     assert await Stream(bob.client).settle() == []
+
+
+async def test_oversized_signal_is_refused(server: OurChatServer, new_user: NewUser) -> None:
+    alice, bob = await new_user("alice"), await new_user("bob")
+    room_id = await room_with(alice, bob)
+    await expect_error(
+        alice.client.signal(
+            room_id=room_id, target_user_id=bob.id, signal_type=OFFER, sdp="v" * (64 * 1024 + 1)
+        ),
+        INVALID,
+        details.REQUEST_INVALID_VALUE,
+    )

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatEvent, MessageEvent } from "./events";
 import {
+  dropInvite,
   applyEvent,
   applyEvents,
   emptyTimeline,
@@ -89,6 +90,21 @@ describe("timeline", () => {
     });
     const s = applyEvents(emptyTimeline(ME), [req(1n, 3n), req(2n, 3n), req(3n, ME)]);
     expect(s.joinRequests.map((r) => r.userId)).toEqual([3n]);
+  });
+
+  it("keeps one invitation per session until answered", () => {
+    const invite = (id: bigint, inviterId: bigint): ChatEvent => ({
+      kind: "sessionInvite",
+      id,
+      time: id,
+      sessionId: 5n,
+      inviterId,
+      message: "join us",
+    });
+    let s = applyEvents(emptyTimeline(ME), [invite(1n, 2n), invite(2n, 3n), invite(3n, ME)]);
+    expect(s.invites.map((i) => i.inviterId)).toEqual([3n]);
+    s = dropInvite(s, 5n);
+    expect(s.invites).toEqual([]);
   });
 
   it("pages history backwards", () => {

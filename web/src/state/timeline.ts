@@ -20,6 +20,13 @@ export interface JoinRequest {
   time: Micros;
 }
 
+export interface SessionInvite {
+  sessionId: bigint;
+  inviterId: bigint;
+  message: string;
+  time: Micros;
+}
+
 export interface Announcement {
   id: bigint;
   title: string;
@@ -41,6 +48,8 @@ export interface Timeline {
   cursor: Micros;
   friendRequests: readonly FriendRequest[];
   joinRequests: readonly JoinRequest[];
+  /** Invitations to sessions waiting for my answer. */
+  invites: readonly SessionInvite[];
   /** Sessions that appeared through events (friend accepted, invited, joined). */
   sessionIds: readonly bigint[];
   announcements: readonly Announcement[];
@@ -56,6 +65,7 @@ export function emptyTimeline(me: bigint): Timeline {
     cursor: 0n,
     friendRequests: [],
     joinRequests: [],
+    invites: [],
     sessionIds: [],
     announcements: [],
   };
@@ -121,8 +131,13 @@ export function applyEvent(state: Timeline, e: ChatEvent): Timeline {
         sessionIds: e.accepted ? addSession(s.sessionIds, e.sessionId) : s.sessionIds,
       };
     }
-    case "sessionInvite":
-      return s;
+    case "sessionInvite": {
+      // The inviter sees the invitation too; only the invitee answers it.
+      if (e.inviterId === s.me) return s;
+      const rest = s.invites.filter((i) => i.sessionId !== e.sessionId);
+      const invite = { sessionId: e.sessionId, inviterId: e.inviterId, message: e.message, time: e.time };
+      return { ...s, invites: [...rest, invite] };
+    }
     case "joinRequest": {
       if (e.userId === s.me) return s;
       const rest = s.joinRequests.filter(
@@ -160,6 +175,11 @@ export function dropJoinRequest(s: Timeline, sessionId: bigint, userId: bigint):
     (r) => !(r.sessionId === sessionId && r.userId === userId),
   );
   return { ...s, joinRequests };
+}
+
+/** An invitation I answered. */
+export function dropInvite(s: Timeline, sessionId: bigint): Timeline {
+  return { ...s, invites: s.invites.filter((i) => i.sessionId !== sessionId) };
 }
 
 /** A friend request I answered or withdrew. */

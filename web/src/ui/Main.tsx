@@ -23,7 +23,10 @@ export function Main({ login: me }: { login: Login }) {
   const timeline = useStore(client.timeline);
   const unread = [...timeline.unread.values()].reduce((a, b) => a + b, 0);
   const requests = timeline.friendRequests.filter((r) => r.incoming).length;
-  const joins = timeline.joinRequests.length;
+  const joins = timeline.joinRequests.length + timeline.invites.length;
+  const [dismissed, setDismissed] = useState(localStorage.getItem("ourchat.dismissed") ?? "");
+  const latest = timeline.announcements[timeline.announcements.length - 1];
+  const showAnnouncement = latest !== undefined && latest.id.toString() !== dismissed;
 
   useEffect(() => {
     client.start();
@@ -78,6 +81,21 @@ export function Main({ login: me }: { login: Login }) {
           {t.reconnecting}
         </div>
       ) : null}
+      {showAnnouncement && (
+        <div role="status" class="banner announcement">
+          <strong>{latest.title}</strong> {latest.content}{" "}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              localStorage.setItem("ourchat.dismissed", latest.id.toString());
+              setDismissed(latest.id.toString());
+            }}
+          >
+            {t.dismiss}
+          </button>
+        </div>
+      )}
       <div class="screen">
         {tab === "chats" && <ChatScreen client={client} />}
         {tab === "friends" && <FriendsScreen client={client} onOpen={() => setTab("chats")} />}

@@ -17,6 +17,7 @@ import { keepStreaming, sleep, type StreamState } from "../state/stream";
 import {
   applyEvents,
   dropFriendRequest,
+  dropInvite,
   dropJoinRequest,
   emptyTimeline,
   forgetSession,
@@ -162,8 +163,11 @@ export class ChatClient {
       } else if (e.kind === "joinRequest") {
         this.ensureUser(e.userId);
         this.ensureSession(e.sessionId);
-      } else if (e.kind === "joinResult" || e.kind === "sessionInvite") {
-        if (e.kind === "joinResult" && e.accepted) {
+      } else if (e.kind === "sessionInvite") {
+        this.ensureUser(e.inviterId);
+        this.ensureSession(e.sessionId);
+      } else if (e.kind === "joinResult") {
+        if (e.accepted) {
           this.sessions.update((m) => {
             const next = new Map(m);
             next.delete(e.sessionId);
@@ -253,17 +257,11 @@ export class ChatClient {
   ensureSession(id: bigint, force = false): void {
     if (!force && (this.sessions.get().has(id) || this.loadingSessions.has(id))) return;
     this.loadingSessions.add(id);
-    void api.chat
-      .getSessionInfo({
-        sessionId: id,
-        queryValues: [
-          SessionQuery.NAME,
-          SessionQuery.AVATAR_KEY,
-          SessionQuery.DESCRIPTION,
-          SessionQuery.MEMBERS,
-          SessionQuery.ROLES,
-        ],
-      })
+    const publicValues = [SessionQuery.NAME, SessionQuery.AVATAR_KEY, SessionQuery.DESCRIPTION];
+    const get = (queryValues: SessionQuery[]) => api.chat.getSessionInfo({ sessionId: id, queryValues });
+    // Members and roles are for members only: someone invited or asking to join sees the rest.
+    void get([...publicValues, SessionQuery.MEMBERS, SessionQuery.ROLES])
+      .catch(() => get(publicValues))
       .then((r) => {
         const s: SessionInfo = {
           id,
@@ -418,6 +416,15 @@ export class ChatClient {
     await api.chat.allowUserJoinSession({ sessionId, userId, accepted });
     this.timeline.update((t) => dropJoinRequest(t, sessionId, userId));
     this.ensureSession(sessionId, true);
+  }
+
+  async answerInvite(sessionId: bigint, inviterId: bigint, accepted: boolean): Promise<void> {
+    await api.chat.acceptJoinSessionInvitation({ sessionId, inviterId, accepted });
+    this.timeline.update((t) => dropInvite(t, sessionId));
+    if (accepted) {
+      await this.refreshMe();
+      this.ensureSession(sessionId, true);
+    }
   }
 
   async invite(sessionId: bigint, ocid: string): Promise<void> {

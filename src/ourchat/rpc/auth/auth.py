@@ -23,5 +23,6 @@ async def handle(deps: Deps, request: AuthRequest, context: Any) -> AuthResponse
         email=request.email if which == "email" else None,
         ocid=request.ocid if which == "ocid" else None,
         password=request.password,
+        address=client_address(),
     )
     return AuthResponse(token=done.token, id=done.user_id, ocid=done.ocid)

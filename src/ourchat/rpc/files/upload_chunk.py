@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ourchat import details
 from ourchat._pb.service.ourchat.upload.v1.upload_pb2 import (
     UploadChunkRequest,
     UploadChunkResponse,
@@ -12,16 +11,10 @@ from ourchat._pb.service.ourchat.upload.v1.upload_pb2 import (
 from ourchat.caller import current_user_id
 from ourchat.deps import Deps
 from ourchat.domain import uploads
-from ourchat.errors import InvalidArgument
-
-# Chunk ids are stored as signed 64-bit integers.
-MAX_CHUNK_ID = 2**63 - 1
 
 
 async def handle(deps: Deps, request: UploadChunkRequest, context: Any) -> UploadChunkResponse:
     """Store the chunk and answer how many bytes the upload holds now."""
-    if request.chunk_id > MAX_CHUNK_ID:
-        raise InvalidArgument(details.REQUEST_INVALID_VALUE)
     received = await uploads.add_chunk(
         deps, current_user_id(), request.upload_id, request.chunk_id, request.chunk_data
     )

@@ -17,6 +17,9 @@ from ourchat.deps import Deps
 from ourchat.domain import rooms
 from ourchat.errors import InvalidArgument
 
+#: The most a signal's texts may hold together (an SDP with audio, video and data is a few KiB).
+MAX_SIGNAL_BYTES = 64 * 1024
+
 
 def _content(request: SignalRequest) -> rooms.SignalContent:
     """The checked signal.
@@ -24,7 +27,7 @@ def _content(request: SignalRequest) -> rooms.SignalContent:
     Raises:
         InvalidArgument: "Signal Type Must Be Specified" (also for a number no type has);
             "sdp is required for offer/answer signals"; "ice_candidate is required for ICE
-            candidate signals".
+            candidate signals"; "Request Invalid Value" past :data:`MAX_SIGNAL_BYTES`.
     """
     kind = request.signal_type
     if kind in (SIGNAL_TYPE_OFFER, SIGNAL_TYPE_ANSWER):
@@ -35,6 +38,9 @@ def _content(request: SignalRequest) -> rooms.SignalContent:
             raise InvalidArgument(details.ICE_CANDIDATE_REQUIRED)
     else:
         raise InvalidArgument(details.SIGNAL_TYPE_UNSPECIFIED)
+    size = sum(len(t.encode()) for t in (request.sdp, request.ice_candidate, request.sdp_mid))
+    if size > MAX_SIGNAL_BYTES:
+        raise InvalidArgument(details.REQUEST_INVALID_VALUE)
     return rooms.SignalContent(
         signal_type=int(kind),
         sdp=request.sdp,

@@ -27,6 +27,7 @@ export function AuthScreen() {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [unverified, setUnverified] = useState(false);
   const [backup, setBackup] = useState<{ pem: string; ocid: string; done: () => void } | null>(null);
 
   async function doLogin(e: Event) {
@@ -41,9 +42,25 @@ export function AuthScreen() {
       });
       login.set({ token: res.token, userId: res.id, ocid: res.ocid });
     } catch (err) {
-      setError(errorText(t, callError(err).detail));
+      const detail = callError(err).detail;
+      setUnverified(detail === "Email Not Verified" && account.includes("@"));
+      setError(errorText(t, detail));
     } finally {
       setBusy(null);
+    }
+  }
+
+  async function sendVerification() {
+    setError(null);
+    setBusy(t.verifySending);
+    try {
+      for await (const _ of api.auth.verify({ email: account.trim() })) break;
+      setUnverified(false);
+      setBusy(null);
+      setError(t.verifySent);
+    } catch (err) {
+      setBusy(null);
+      setError(errorText(t, callError(err).detail));
     }
   }
 
@@ -182,6 +199,11 @@ export function AuthScreen() {
           <p role="alert" class="error">
             {error}
           </p>
+        )}
+        {unverified && (
+          <button type="button" onClick={() => void sendVerification()}>
+            {t.verifySend}
+          </button>
         )}
         <button
           type="button"

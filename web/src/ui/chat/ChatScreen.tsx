@@ -35,7 +35,7 @@ export function ChatScreen({ client }: { client: ChatClient }) {
                   <Avatar client={client} sessionId={id} label={title} />
                   <span class="session-text">
                     <span class="session-name">{title}</span>
-                    <span class="session-last">{last ? preview(last.text) : ""}</span>
+                    <span class="session-last">{last ? preview(last.text, t.image) : ""}</span>
                   </span>
                   {unread > 0 && <span class="badge">{unread}</span>}
                 </button>
@@ -55,7 +55,7 @@ export function ChatScreen({ client }: { client: ChatClient }) {
   );
 }
 
-function preview(text: string): string {
-  const plain = text.replace(/!\[[^\]]*\]\([^)]*\)/g, "🖼").replace(/[*_`#>]/g, "");
+function preview(text: string, image: string): string {
+  const plain = text.replace(/!\[[^\]]*\]\([^)]*\)/g, `[${image}]`).replace(/[*_`#>]/g, "");
   return plain.length > 60 ? `${plain.slice(0, 60)}…` : plain;
 }

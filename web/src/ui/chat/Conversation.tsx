@@ -111,7 +111,15 @@ export function Conversation({ client, sessionId }: { client: ChatClient; sessio
             aria-label={t.attach}
             onChange={(e) => setFiles([...(e.currentTarget.files ?? [])])}
           />
-          <span aria-hidden="true">📎</span>
+          <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22">
+            <path
+              d="M16.5 6.5 8.7 14.3a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.6-5.6L5.9 11.5a6 6 0 0 0 8.5 8.5l6.4-6.4"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="2"
+              stroke-linecap="round"
+            />
+          </svg>
         </label>
         <textarea
           aria-label={t.message}

@@ -4,6 +4,7 @@ import { api } from "../api";
 import { ROLE_ADMIN, ROLE_OWNER, type ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
 import { Feedback, useAction } from "../useAction";
+import { squareImage } from "../profile/ProfileScreen";
 
 export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: () => void }) {
   const t = useStrings();
@@ -19,6 +20,7 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
   const create = useAction();
   const join = useAction();
   const answer = useAction();
+  const invites = timeline.invites.filter((i) => !(me?.sessions ?? []).includes(i.sessionId));
   const groups = (me?.sessions ?? []).filter((id) => {
     const s = sessions.get(id);
     return s !== undefined && (s.name !== "" || s.members.length !== 2);
@@ -84,6 +86,38 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
         </form>
         <Feedback error={join.error} note={join.note} />
       </section>
+      {invites.length > 0 && (
+        <section class="panel" aria-labelledby="invites-h">
+          <h2 id="invites-h">{t.invitations}</h2>
+          <ul class="plain">
+            {invites.map((i) => {
+              const group = client.sessionTitle(i.sessionId);
+              return (
+                <li key={i.sessionId.toString()} class="request">
+                  <span>
+                    <strong>{group}</strong> ← {client.userName(i.inviterId)} {i.message && <q>{i.message}</q>}
+                  </span>
+                  <button
+                    type="button"
+                    class="primary"
+                    aria-label={`${t.accept} ${group}`}
+                    onClick={() => void answer.run(() => client.answerInvite(i.sessionId, i.inviterId, true))}
+                  >
+                    {t.accept}
+                  </button>
+                  <button
+                    type="button"
+                    aria-label={`${t.decline} ${group}`}
+                    onClick={() => void answer.run(() => client.answerInvite(i.sessionId, i.inviterId, false))}
+                  >
+                    {t.decline}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
       {timeline.joinRequests.length > 0 && (
         <section class="panel" aria-labelledby="join-h">
           <h2 id="join-h">{t.joinRequests}</h2>
@@ -189,6 +223,22 @@ function ManageGroup({ client, sessionId }: { client: ChatClient; sessionId: big
         </label>
         <button type="submit">{t.save}</button>
       </form>
+      <label>
+        {t.avatar}
+        <input
+          type="file"
+          accept="image/*"
+          onChange={(e) => {
+            const f = e.currentTarget.files?.[0];
+            if (f)
+              void act.run(async () => {
+                const key = await client.upload(await squareImage(f), sessionId, false);
+                await api.chat.setSessionInfo({ sessionId, avatarKey: key });
+                refresh();
+              }, t.saved);
+          }}
+        />
+      </label>
       <form
         class="row-form"
         onSubmit={async (e) => {

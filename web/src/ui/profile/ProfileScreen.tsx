@@ -6,7 +6,7 @@ import { Feedback, useAction } from "../useAction";
 import { Avatar } from "../Avatar";
 
 /** The centre square of an image, 256×256, as PNG. */
-async function squareAvatar(file: File): Promise<File> {
+export async function squareImage(file: File): Promise<File> {
   const bitmap = await createImageBitmap(file);
   const side = Math.min(bitmap.width, bitmap.height);
   const canvas = document.createElement("canvas");
@@ -53,7 +53,7 @@ export function ProfileScreen({ client }: { client: ChatClient }) {
               const f = e.currentTarget.files?.[0];
               if (f)
                 void act.run(async () => {
-                  const key = await client.upload(await squareAvatar(f), null, false);
+                  const key = await client.upload(await squareImage(f), null, false);
                   await client.setProfile({ avatarKey: key });
                 }, t.saved);
             }}
