@@ -24,8 +24,7 @@ START_TIMEOUT_S = 60.0
 # Probe often: the default reconnect backoff grows past the start timeout on a loaded machine.
 PROBE_CHANNEL_OPTIONS = [
     ("grpc.initial_reconnect_backoff_ms", 100),
-    ("grpc.min_reconnect_backoff_ms", 100),
-    ("grpc.max_reconnect_backoff_ms", 500),
+    ("grpc.max_reconnect_backoff_ms", 1000),
 ]
 STOP_TIMEOUT_S = 20.0
 HOST = "127.0.0.1"

@@ -3,6 +3,7 @@ images, and a dropped connection that resumes without losing or doubling a messa
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,23 @@ async def test_image_renders_on_the_other_side(new_page: NewPage, shot: Shot) ->
     await img.wait_for()
     assert await img.evaluate("i => i.complete && i.naturalWidth") == 160
     await shot(bob, "chat-image")
+
+    # A file that is no image is an attachment with a Download button.
+    await alice.get_by_label("Attach file").set_input_files(
+        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"minutes of the meeting"}]
+    )
+    await alice.get_by_role("button", name="Send").click()
+    button = bob.get_by_role("button", name="Download notes.txt")
+    await button.wait_for()
+    await bob.wait_for_function(
+        "() => [...document.querySelectorAll('.attachments button')].every(b => !b.disabled)"
+    )
+    async with bob.expect_download() as info:
+        await button.click()
+    download = await info.value
+    assert download.suggested_filename == "notes.txt"
+    saved = Path(await download.path())
+    assert await asyncio.to_thread(saved.read_bytes) == b"minutes of the meeting"
 
 
 async def test_dropped_connection_resumes_without_loss_or_doubles(

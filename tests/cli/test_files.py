@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from ourchat import details
-from ourchat.cli.file_commands import FileInfo, from_links, link, safe_name
+from ourchat.cli.file_commands import safe_name
+from ourchat.cli.file_links import FileInfo, from_links, link, show_files
 from ourchat.clock import ManualClock
 from tests.cli.support import CliUser
 
@@ -115,6 +116,8 @@ def test_file_names_travel_as_markdown_links() -> None:
     text = "see " + link(info)
     assert from_links(text, "k3y") == info
     assert from_links(text, "other") is None
+    assert show_files(text, ["k3y"]) == "see 📎 a [draft].txt (12 bytes): ourchat download k3y"
+    assert show_files("hi", ["k3y"]) == "hi\n📎 a file: ourchat download k3y"
     assert safe_name("../../etc/passwd", "x") == "passwd"
     assert safe_name(".hidden", "x") == "hidden"
     assert safe_name("..", "fallback") == "fallback"

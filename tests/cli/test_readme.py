@@ -52,15 +52,16 @@ async def test_the_quick_start_runs_end_to_end(
 ) -> None:
     address = f"127.0.0.1:{server.port}"
     users = {name: CliUser(name, address, tmp_path / f"home-{name}") for name in ("alice", "bob")}
-    workdir = tmp_path / "work"
-    workdir.mkdir()
-    monkeypatch.chdir(workdir)
+    for name in users:
+        (tmp_path / f"work-{name}").mkdir()
     transcript: list[str] = []
     chat: Terminal | None = None
     key = ""
     try:
         for who, heading, argv in quick_start_steps():
             user = users[who]
+            workdir = tmp_path / f"work-{who}"
+            monkeypatch.chdir(workdir)  # each terminal in its own directory
             if "after Ctrl-D" in heading and chat is not None:
                 chat.end_of_input()
                 await chat.expect("Left the chat.")
@@ -94,8 +95,8 @@ async def test_the_quick_start_runs_end_to_end(
             if args[0] == "history":
                 assert "alice: hello alice!" not in result.stdout
                 assert "bob: hello alice!" in result.stdout
-                assert "[notes.txt]" in result.stdout
-        assert (workdir / "notes.txt").read_text() == "the agenda\n"
+                assert f"📎 notes.txt (11 bytes): ourchat download {key}" in result.stdout
+        assert (tmp_path / "work-alice" / "notes.txt").read_text() == "the agenda\n"
         assert key
     finally:
         if chat is not None:

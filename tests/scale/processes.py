@@ -26,8 +26,7 @@ START_TIMEOUT_SECONDS = 60.0
 # machine is still starting the server.
 PROBE_CHANNEL_OPTIONS = [
     ("grpc.initial_reconnect_backoff_ms", 100),
-    ("grpc.min_reconnect_backoff_ms", 100),
-    ("grpc.max_reconnect_backoff_ms", 500),
+    ("grpc.max_reconnect_backoff_ms", 1000),
 ]
 CLI = "from ourchat.cli.main import run; run()"
 

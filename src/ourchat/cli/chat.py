@@ -35,6 +35,7 @@ from ourchat.cli.common import (
     session_arg,
     start_of_now,
 )
+from ourchat.cli.file_links import show_files
 from ourchat.cli.pending import replay
 from ourchat.client import (
     Backoff,
@@ -194,9 +195,9 @@ def _input_lines(loop: asyncio.AbstractEventLoop, screen: Screen) -> asyncio.Que
 
 def _show(event: Event, who: str) -> str:
     """A message line; encrypted messages arrive opened (:func:`ourchat.cli.e2ee.readable`)."""
-    text = event.msg.markdown_text
-    files = f"  [files: {', '.join(event.msg.involved_files)}]" if event.msg.involved_files else ""
-    return f"[{local_clock(event.time)}] {who}: {text}{files}"
+    keys = list(event.msg.involved_files)
+    text = show_files(event.msg.markdown_text, keys)
+    return f"[{local_clock(event.time)}] {who}: {text}"
 
 
 async def _receive(

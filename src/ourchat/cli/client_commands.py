@@ -33,6 +33,7 @@ from ourchat.cli.common import (
     usage_error,
 )
 from ourchat.cli.config_store import Profile
+from ourchat.cli.file_links import FileInfo, link, show_files
 from ourchat.cli.pending import REPLAY_IDLE_SECONDS, replay
 from ourchat.cli.render import describe, event_json, kind
 from ourchat.client import (
@@ -220,8 +221,8 @@ def send(
         session_id = await session_arg(server, session)
         body = sys.stdin.read().rstrip("\n") if text == "-" else (text or "")
         keys = files or []
-        named = [file_commands.recalled(k) or file_commands.FileInfo(k, k) for k in keys]
-        links = [file_commands.link(f) for f in named if f.name != f.key]
+        named = [file_commands.recalled(k) or FileInfo(k, k) for k in keys]
+        links = [link(f) for f in named if f.name != f.key]
         body = "\n".join(part for part in (body, *links) if part.strip())
         if not body.strip():
             if not keys:
@@ -329,13 +330,8 @@ def history(
             for m in messages:
                 sender = m.msg.sender_id
                 who = "you" if sender == profile.user_id else await names.name(sender)
-                files = (
-                    f"  [files: {', '.join(m.msg.involved_files)}]" if m.msg.involved_files else ""
-                )
-                out.print(
-                    f"[{local_clock(m.time)}] #{m.msg_id} {who}: {m.msg.markdown_text}{files}",
-                    markup=False,
-                )
+                text = show_files(m.msg.markdown_text, list(m.msg.involved_files))
+                out.print(f"[{local_clock(m.time)}] #{m.msg_id} {who}: {text}", markup=False)
 
     run(main, server=server)
 

@@ -11,8 +11,6 @@ its name (made unique in the target directory), or at ``-o PATH``.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -37,19 +35,11 @@ from ourchat.cli.common import (
     run,
     session_arg,
 )
+from ourchat.cli.file_links import FileInfo, from_links
 from ourchat.cli.pending import replay
 from ourchat.client import OurChatClient
 
 FILES_RECORD = "files.json"
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What the command line knows about an uploaded file."""
-
-    key: str
-    name: str
-    size: int | None = None
 
 
 def _record_path() -> Path:
@@ -78,23 +68,6 @@ def recalled(key: str) -> FileInfo | None:
         return None
     size = entry.get("size")
     return FileInfo(key, str(entry["name"]), size if isinstance(size, int) else None)
-
-
-def link(info: FileInfo) -> str:
-    """The markdown link that names a file in a message."""
-    name = info.name.replace("\\", "\\\\").replace("]", "\\]")
-    title = f' "{info.size} bytes"' if info.size is not None else ""
-    return f"[{name}]({info.key}{title})"
-
-
-def from_links(text: str, key: str) -> FileInfo | None:
-    """The file ``key`` as named by a link in a message, if there is one."""
-    pattern = rf'\[((?:\\.|[^\]\\])*)\]\({re.escape(key)}(?:\s+"(\d+) bytes")?\)'
-    found = re.search(pattern, text)
-    if found is None:
-        return None
-    name = re.sub(r"\\(.)", r"\1", found.group(1))
-    return FileInfo(key, name, int(found.group(2)) if found.group(2) else None)
 
 
 async def find_file(client: OurChatClient, key: str) -> FileInfo | None:
@@ -173,9 +146,7 @@ def upload(
         out.print(f"Uploaded {file.name} ({size:,} bytes).", markup=False)
         out.print(f"key: {key}", markup=False, soft_wrap=True)
         if session_id is not None:
-            out.print(
-                f"Send it: ourchat send {session_id} --file {key}", markup=False, soft_wrap=True
-            )
+            out.print(f"Send it: ourchat send {session} --file {key}", markup=False, soft_wrap=True)
         else:
             out.print(
                 "Only you can read it; to share it, upload it with --session ID.", markup=False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ourchat.cli.common import Names, iso_time, local_clock, to_jsonable
+from ourchat.cli.file_links import show_files
 from ourchat.client import Event
 
 
@@ -37,9 +38,10 @@ async def describe(event: Event, names: Names, me: int) -> str:
     if name == "msg":
         m = event.msg
         who = "you" if m.sender_id == me else await names.name(m.sender_id)
-        files = f"  [files: {', '.join(m.involved_files)}]" if m.involved_files else ""
+        keys = list(m.involved_files)
         # Encrypted messages arrive opened, or marked unreadable (ourchat.cli.e2ee.readable).
-        return f"[{when}] session {m.session_id} · {who}: {m.markdown_text}{files}"
+        text = show_files(m.markdown_text, keys)
+        return f"[{when}] session {m.session_id} · {who}: {text}"
     if name == "recall":
         return f"[{when}] message {event.recall.msg_id} was recalled"
     if name == "invite_user_to_session":

@@ -134,6 +134,8 @@ async def update_member(
     in_call: bool | None = None,
 ) -> None:
     """Change a member's admin right or call presence (the ones given)."""
+    if not _storable(room_id, user_id):
+        return
     values: dict[str, bool] = {}
     if is_admin is not None:
         values["is_admin"] = is_admin

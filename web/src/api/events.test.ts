@@ -1,0 +1,52 @@
+import { create } from "@bufbuild/protobuf";
+import { describe, expect, it } from "vitest";
+import { FetchMsgsResponseSchema } from "./gen/service/ourchat/msg_delivery/v1/msg_delivery_pb";
+import { AcceptFriendInvitationResult } from "./gen/service/ourchat/friends/accept_friend_invitation/v1/accept_friend_invitation_pb";
+import { micros, timestamp, toEvent } from "./events";
+
+describe("toEvent", () => {
+  it("converts times to microseconds and back", () => {
+    expect(micros({ seconds: 2n, nanos: 5_000 } as never)).toBe(2_000_005n);
+    expect(timestamp(2_000_005n)).toEqual({ seconds: 2n, nanos: 5_000 });
+    expect(micros(undefined)).toBe(0n);
+  });
+
+  it("maps a message with its files", () => {
+    const r = create(FetchMsgsResponseSchema, {
+      msgId: 7n,
+      time: { seconds: 1n, nanos: 0 },
+      respondEventType: {
+        case: "msg",
+        value: { sessionId: 3n, senderId: 4n, markdownText: "![x](IO://0)", involvedFiles: ["k"] },
+      },
+    });
+    expect(toEvent(r)).toEqual({
+      kind: "msg",
+      id: 7n,
+      time: 1_000_000n,
+      sessionId: 3n,
+      senderId: 4n,
+      text: "![x](IO://0)",
+      files: ["k"],
+      encrypted: false,
+    });
+  });
+
+  it("maps recalls, friend results and unknown variants", () => {
+    const recall = create(FetchMsgsResponseSchema, {
+      msgId: 8n,
+      respondEventType: { case: "recall", value: { msgId: 7n } },
+    });
+    expect(toEvent(recall)).toMatchObject({ kind: "recall", recalledId: 7n });
+    const result = create(FetchMsgsResponseSchema, {
+      msgId: 9n,
+      respondEventType: {
+        case: "friendInvitationResultNotification",
+        value: { inviterId: 1n, inviteeId: 2n, status: AcceptFriendInvitationResult.SUCCESS, sessionId: 5n },
+      },
+    });
+    expect(toEvent(result)).toMatchObject({ kind: "friendResult", accepted: true, sessionId: 5n });
+    const empty = create(FetchMsgsResponseSchema, { msgId: 10n });
+    expect(toEvent(empty)).toEqual({ kind: "other", id: 10n, time: 0n });
+  });
+});
