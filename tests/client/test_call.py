@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from ourchat.client import Call, IceCandidate, SessionDescription
+import pytest
+
+from ourchat import details
+from ourchat.client import Call, IceCandidate, SessionDescription, UnauthenticatedError
 from ourchat.client._aiortc import split_candidates
+from ourchat.server.app import OurChatServer
 from tests.helpers import User
+from tests.rpc.server_manage.common import grant
 
 NewUser = Callable[..., Awaitable[User]]
 
@@ -117,3 +122,22 @@ def test_candidates_are_taken_out_of_the_sdp_with_their_section() -> None:
         IceCandidate("candidate:1 1 udp 2130706431 192.0.2.1 5000 typ host", "a0", 0),
         IceCandidate("candidate:2 1 udp 2130706431 192.0.2.1 5001 typ host", "d1", 1),
     ]
+
+
+async def test_a_refused_stream_ends_the_wait_for_a_peer(
+    server: OurChatServer, new_user: NewUser
+) -> None:
+    assert server.deps is not None
+    admin, alice = await new_user("admin"), await new_user("alice")
+    await grant(server.deps, admin.id)
+    room_id = await alice.client.create_room(open_join=True)
+    alice_call = Call(alice.client, room_id, factory(alice, {}))
+    await alice_call.start()
+    waiting = asyncio.ensure_future(alice_call.peer(admin.id, timeout=10))
+
+    await admin.client.server_ban(alice.id)
+
+    with pytest.raises(UnauthenticatedError) as info:
+        await waiting
+    assert info.value.detail == details.USER_BANNED
+    await alice_call.stop()

@@ -9,7 +9,7 @@ members answer the offers they receive. Peers of members who leave or are kicked
 of them when this user is kicked).
 
 Room notices and signals are live only, so before it offers the helper makes sure its stream is
-live: it signals itself once and waits for that signal to come back.
+live: it signals itself until that signal comes back.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from ourchat._pb.service.ourchat.webrtc.signal.v1.signal_pb2 import (
     SIGNAL_TYPE_ICE_CANDIDATE,
     SIGNAL_TYPE_OFFER,
 )
+from ourchat.client._errors import OurChatRpcError
 
 if TYPE_CHECKING:
     from ourchat.client._client import OurChatClient
@@ -141,16 +142,26 @@ class Call:
         self._task = asyncio.create_task(self._read(events), name=f"call-{self.room_id}")
         existing = await self.client.join_room(self.room_id)
         # Answers to our offers come on the stream: make sure it is live before offering.
-        await self.client.signal(
-            room_id=self.room_id,
-            target_user_id=self.user_id,
-            signal_type=SIGNAL_TYPE_ICE_CANDIDATE,
-            ice_candidate=self._check,
-        )
-        await asyncio.wait_for(asyncio.shield(self._stream_ready), timeout=30)
+        await self._wait_for_stream(self._stream_ready)
         for user_id in existing:
             await self._offer(user_id)
         return existing
+
+    async def _wait_for_stream(self, ready: asyncio.Future[None], timeout: float = 30.0) -> None:
+        """Signal ourselves until the signal comes back on the stream (it may not be open yet)."""
+        async with asyncio.timeout(timeout):
+            wait = 0.2
+            while not ready.done():
+                await self.client.signal(
+                    room_id=self.room_id,
+                    target_user_id=self.user_id,
+                    signal_type=SIGNAL_TYPE_ICE_CANDIDATE,
+                    ice_candidate=self._check,
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(ready), wait)
+                wait = min(2.0, wait * 2)
+            ready.result()
 
     async def peer(self, user_id: int, timeout: float = 30.0) -> Peer:
         """The peer of ``user_id`` once the offer/answer between us went through."""
@@ -220,11 +231,20 @@ class Call:
         await self._send_candidates(user_id, offer.candidates)
 
     async def _read(self, events: AsyncIterator[Event]) -> None:
-        async for event in events:
-            try:
-                await self._handle(event)
-            except Exception:
-                log.exception("call %d: could not handle a %s event", self.room_id, event)
+        try:
+            async for event in events:
+                try:
+                    await self._handle(event)
+                except Exception:
+                    kind = event.WhichOneof("respond_event_type")
+                    log.exception("call %d: could not handle a %s event", self.room_id, kind)
+        except OurChatRpcError as exc:
+            # The stream was refused for good (say, the token expired): nobody waits forever.
+            log.warning("call %d: the event stream ended: %s", self.room_id, exc)
+            waiting = [self._stream_ready, *self._peer_ready.values()]
+            for future in waiting:
+                if future is not None and not future.done():
+                    future.set_exception(exc)
 
     async def _handle(self, event: Event) -> None:
         kind = event.WhichOneof("respond_event_type")

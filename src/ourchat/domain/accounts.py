@@ -32,9 +32,12 @@ class Registered:
 
 
 async def register(
-    deps: Deps, *, email: str, password: str, name: str, public_key: bytes
+    deps: Deps, *, email: str, password: str, name: str, public_key: bytes | None
 ) -> Registered:
     """Create an account (checks in the protocol's order: password, email, name, key).
+
+    ``public_key`` None makes an account without a key (the JSON and REST gateways): it is
+    stored empty and the account is never asked for room keys.
 
     Raises:
         InvalidArgument: a rule of BEHAVIOR.md §2 is broken; "Password Too Long" past
@@ -51,7 +54,7 @@ async def register(
         raise InvalidArgument(details.EMAIL_INVALID)
     if not validation.is_valid_user_name(name):
         raise InvalidArgument(details.USERNAME_INVALID)
-    if not validation.is_valid_public_key(public_key):
+    if public_key is not None and not validation.is_valid_public_key(public_key):
         raise InvalidArgument(details.PUBLIC_KEY_INVALID)
     phc = await deps.passwords.hash(password)
     user_id = deps.ids.next_id()
@@ -69,7 +72,7 @@ async def register(
                     email=email,
                     passwd=phc,
                     name=name,
-                    public_key=public_key,
+                    public_key=public_key or b"",
                     account_status=ACCOUNT_ACTIVE,
                     register_time=now,
                     public_update_time=now,

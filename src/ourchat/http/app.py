@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response, Strea
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from ourchat import metrics
+from ourchat import gateways, metrics
 from ourchat.deps import Deps
 from ourchat.domain import avatars, verification
 from ourchat.http.grpc_web import GrpcWeb
@@ -116,6 +116,7 @@ def routes(deps: Deps) -> list[BaseRoute]:
         Route("/v1/avatar", _avatar_endpoint(deps), methods=["GET"]),
         Route("/v1/verify/confirm", _verify_confirm_endpoint(deps), methods=["GET"]),
         Route("/metrics", _Metrics(), methods=["GET"]),
+        *gateways.routes(deps),
         webclient_mount(),  # last: it answers every other path
     ]
 
@@ -206,7 +207,7 @@ class HttpServer:
             lifespan="off",
             log_config=None,
             access_log=False,
-            ws="none",
+            ws="websockets-sansio",
             timeout_graceful_shutdown=5,
         )
         server = _EmbeddedServer(config)

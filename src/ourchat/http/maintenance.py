@@ -1,5 +1,6 @@
 """The maintenance gate of the plain HTTP routes: 503 for everything maintenance closes.
 
+The gateways (JSON protocol, REST API) answer maintenance in their own error forms, and
 gRPC-Web requests (``content-type: application/grpc...``) pass: the call pipeline answers them
 with ``grpc-status`` 14 "Server Maintaining", or serves the methods maintenance leaves open.
 """
@@ -12,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ourchat import details
 from ourchat.deps import Deps
 from ourchat.domain import maintenance
+from ourchat.gateways import GATEWAY_PATH_PREFIXES
 
 
 class MaintenanceGate:
@@ -25,6 +27,7 @@ class MaintenanceGate:
         if (
             scope["type"] in ("http", "websocket")
             and not _is_grpc(scope)
+            and not scope.get("path", "").startswith(GATEWAY_PATH_PREFIXES)
             and not maintenance.allows_http_path(self.deps, scope.get("path", ""))
         ):
             if scope["type"] == "websocket":

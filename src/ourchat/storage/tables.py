@@ -76,27 +76,54 @@ class _SqliteInt64(_Saturating):
     cache_ok = True
 
 
+def without_nul(value: Any) -> Any:
+    """``value`` with each NUL character replaced by U+FFFD (other values unchanged)."""
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
+
+class Str(TypeDecorator[str]):
+    """A string column that accepts any Python str as a query parameter.
+
+    PostgreSQL text cannot hold NUL, which a request's strings may carry; such a character is
+    bound as U+FFFD on both databases, so a lookup by it finds nothing (like any other
+    unknown value) and a stored text keeps every other character.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return without_nul(value)
+
+
+class LongText(Str):
+    """:class:`Str` without a length limit."""
+
+    impl = Text
+    cache_ok = True
+
+
 # An auto-incrementing 64-bit key (SQLite only auto-increments INTEGER PRIMARY KEY).
 AutoId = Int64().with_variant(_SqliteInt64(), "sqlite")
 
 server_info = Table(
     "server_info",
     metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
+    Column("key", Str(64), primary_key=True),
+    Column("value", LongText, nullable=False),
 )
 
 users = Table(
     "users",
     metadata,
     Column("id", Int64, primary_key=True, autoincrement=False),
-    Column("ocid", String(50), nullable=False, unique=True),
-    Column("email", String(320), nullable=False, unique=True),
-    Column("passwd", Text, nullable=True),
-    Column("name", Text, nullable=False),
+    Column("ocid", Str(50), nullable=False, unique=True),
+    Column("email", Str(320), nullable=False, unique=True),
+    Column("passwd", LongText, nullable=True),
+    Column("name", LongText, nullable=False),
     Column("public_key", LargeBinary, nullable=False),
-    Column("avatar_key", String(128), nullable=True),
-    Column("user_status", Text, nullable=True),
+    Column("avatar_key", Str(128), nullable=True),
+    Column("user_status", LongText, nullable=True),
     Column("user_status_expires_at", Int64, nullable=True),
     Column("account_status", SmallInteger, nullable=False, default=0),
     Column("deleted_at", Int64, nullable=True),
@@ -115,7 +142,7 @@ login_failures = Table(
     "login_failures",
     metadata,
     Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("address", String(64), primary_key=True),
+    Column("address", Str(64), primary_key=True),
     Column("failures", Integer, nullable=False),
     Column("since", Int64, nullable=False),
     Index("ix_login_failures_since", "since"),
@@ -125,8 +152,8 @@ login_failures = Table(
 email_verifications = Table(
     "email_verifications",
     metadata,
-    Column("token", String(64), primary_key=True),
-    Column("email", String(320), nullable=False),
+    Column("token", Str(64), primary_key=True),
+    Column("email", Str(320), nullable=False),
     Column("created_at", Int64, nullable=False),
     Column("expires_at", Int64, nullable=False),
     Column("confirmed_at", Int64, nullable=True),
@@ -136,16 +163,16 @@ permissions = Table(
     "permissions",
     metadata,
     Column("id", Int64, primary_key=True, autoincrement=False),
-    Column("description", Text, nullable=False),
+    Column("description", LongText, nullable=False),
 )
 
 sessions = Table(
     "sessions",
     metadata,
     Column("id", Int64, primary_key=True, autoincrement=False),
-    Column("name", String(200), nullable=False, default=""),
-    Column("description", Text, nullable=True),
-    Column("avatar_key", String(128), nullable=True),
+    Column("name", Str(200), nullable=False, default=""),
+    Column("description", LongText, nullable=True),
+    Column("avatar_key", Str(128), nullable=True),
     Column("created_time", Int64, nullable=False),
     Column("updated_time", Int64, nullable=False),
     Column("default_role_id", Int64, nullable=False, default=1),
@@ -159,8 +186,8 @@ roles = Table(
     "roles",
     metadata,
     Column("id", AutoId, primary_key=True, autoincrement=True),
-    Column("name", Text, nullable=False),
-    Column("description", Text, nullable=True),
+    Column("name", LongText, nullable=False),
+    Column("description", LongText, nullable=True),
     Column(
         "session_id",
         Int64,
@@ -208,7 +235,7 @@ contacts = Table(
         ForeignKey("users.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("display_name", String(200), nullable=True),
+    Column("display_name", Str(200), nullable=True),
 )
 
 friend_requests = Table(
@@ -216,8 +243,8 @@ friend_requests = Table(
     metadata,
     Column("inviter_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("invitee_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("leave_message", Text, nullable=True),
-    Column("display_name", String(200), nullable=True),
+    Column("leave_message", LongText, nullable=True),
+    Column("display_name", Str(200), nullable=True),
     Column("created_at", Int64, nullable=False),
     Column("expires_at", Int64, nullable=False),
 )
@@ -262,7 +289,7 @@ session_invitations = Table(
     Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("inviter_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("invitee_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("leave_message", Text, nullable=True),
+    Column("leave_message", LongText, nullable=True),
     Column("created_at", Int64, nullable=False),
     Column("expires_at", Int64, nullable=False),
     UniqueConstraint("session_id", "invitee_id", name="uq_session_invitations_pair"),
@@ -273,7 +300,7 @@ join_requests = Table(
     metadata,
     Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("leave_message", Text, nullable=True),
+    Column("leave_message", LongText, nullable=True),
     Column("created_at", Int64, nullable=False),
     Column("expires_at", Int64, nullable=False),
 )
@@ -300,7 +327,7 @@ bans = _restriction_table("bans")
 files = Table(
     "files",
     metadata,
-    Column("key", String(128), primary_key=True),
+    Column("key", Str(128), primary_key=True),
     Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     # SET NULL: a file outlives its session and still counts against its owner's quota.
     Column("session_id", Int64, ForeignKey("sessions.id", ondelete="SET NULL"), nullable=True),
@@ -315,7 +342,7 @@ files = Table(
 uploads = Table(
     "uploads",
     metadata,
-    Column("id", String(80), primary_key=True),
+    Column("id", Str(80), primary_key=True),
     Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("session_id", Int64, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True),
     Column("hash", LargeBinary, nullable=False),
@@ -332,7 +359,7 @@ uploads = Table(
 upload_chunks = Table(
     "upload_chunks",
     metadata,
-    Column("upload_id", String(80), ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True),
+    Column("upload_id", Str(80), ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True),
     Column("chunk_id", Int64, primary_key=True, autoincrement=False),
     Column("size", Int64, nullable=False),
 )
@@ -344,16 +371,16 @@ server_permissions = Table(
     "server_permissions",
     metadata,
     Column("id", Int64, primary_key=True, autoincrement=False),
-    Column("name", String(64), nullable=False, unique=True),
-    Column("description", Text, nullable=False),
+    Column("name", Str(64), nullable=False, unique=True),
+    Column("description", LongText, nullable=False),
 )
 
 server_roles = Table(
     "server_roles",
     metadata,
     Column("id", AutoId, primary_key=True, autoincrement=True),
-    Column("name", String(64), nullable=False),
-    Column("description", Text, nullable=True),
+    Column("name", Str(64), nullable=False),
+    Column("description", LongText, nullable=True),
 )
 
 server_role_permissions = Table(
@@ -381,7 +408,7 @@ server_bans = Table(
     "server_bans",
     metadata,
     Column("user_id", Int64, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("reason", Text, nullable=True),
+    Column("reason", LongText, nullable=True),
     Column("banned_by", Int64, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", Int64, nullable=False),
     # NULL: until lifted by UnbanUser.
@@ -396,7 +423,7 @@ server_state = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("version", Int64, nullable=False),
     Column("maintenance", Boolean, nullable=False),
-    Column("maintenance_reason", Text, nullable=False),
+    Column("maintenance_reason", LongText, nullable=False),
     Column("maintenance_since", Int64, nullable=True),
     Column("config_version", Int64, nullable=False),
 )
@@ -405,8 +432,8 @@ server_state = Table(
 config_overrides = Table(
     "config_overrides",
     metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
+    Column("key", Str(64), primary_key=True),
+    Column("value", LongText, nullable=False),
     Column("updated_at", Int64, nullable=False),
     Column("updated_by", Int64, nullable=True),
 )
@@ -417,7 +444,7 @@ stream_evictions = Table(
     metadata,
     Column("version", Int64, primary_key=True, autoincrement=False),
     Column("user_id", Int64, nullable=False),
-    Column("detail", String(64), nullable=False),
+    Column("detail", Str(64), nullable=False),
     Column("created_at", Int64, nullable=False),
 )
 
@@ -432,8 +459,8 @@ announcements = Table(
         nullable=True,
         index=True,
     ),
-    Column("title", Text, nullable=False),
-    Column("content", Text, nullable=False),
+    Column("title", LongText, nullable=False),
+    Column("content", LongText, nullable=False),
     Column("created_at", Int64, nullable=False),
 )
 
@@ -449,7 +476,7 @@ user_last_seen = Table(
 server_processes = Table(
     "server_processes",
     metadata,
-    Column("id", String(64), primary_key=True),
+    Column("id", Str(64), primary_key=True),
     Column("started_at", Int64, nullable=False),
     Column("heartbeat_at", Int64, nullable=False),
     Column("open_streams", Integer, nullable=False),
@@ -486,7 +513,7 @@ rooms = Table(
     "rooms",
     metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=False),
-    Column("title", Text, nullable=True),
+    Column("title", LongText, nullable=True),
     Column("creator_id", BigInteger, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
     Column("auto_delete", Boolean, nullable=False),
     Column("open_join", Boolean, nullable=False),
@@ -514,4 +541,23 @@ room_invitations = Table(
     Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("inviter_id", BigInteger, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+)
+
+# REST API accounts (seed 003): the phone number and profile fields only that API has.
+rest_profiles = Table(
+    "rest_profiles",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("phone", String(32), nullable=True, unique=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("sex", SmallInteger, nullable=False, default=0),
+)
+
+# The last event a REST push client acknowledged; later ones are pushed again on reconnection.
+rest_push_cursors = Table(
+    "rest_push_cursors",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("msg_id", BigInteger, nullable=False),
+    Column("time_us", BigInteger, nullable=False),
 )
