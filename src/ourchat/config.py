@@ -149,6 +149,9 @@ class Settings(BaseSettings):
 
     # Sessions
     verification_expire_time_seconds: int = 3 * 24 * 3600
+    room_key_duration_seconds: int = Field(
+        default=30 * 24 * 3600, gt=0, description="age at which an e2ee session's room key rotates"
+    )
 
     # Calls (WebRTC rooms, GetVoipConfig)
     empty_room_keep_duration_seconds: float = Field(

@@ -60,6 +60,8 @@ USER_NOT_MUTED = "User Not Be Muted"
 USER_NOT_BANNED = "User Not Be Banned"
 ROLE_NAME_EMPTY = "Role Name Empty"
 ROLE_NOT_FOUND = "Role Not Found"
+SESSION_ALREADY_E2EEIZED = "session already e2eeized"
+SESSION_ALREADY_DEE2EEIZED = "session already dee2eeized"
 
 # Friends
 FRIEND_ALREADY_EXISTS = "Friend Already Exists"

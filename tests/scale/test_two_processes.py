@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import grpc
@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 from ourchat import details
 from ourchat._pb.service.basic.v1.basic_pb2 import TimestampRequest
 from ourchat._pb.service.ourchat.msg_delivery.v1.msg_delivery_pb2 import FetchMsgsResponse
-from ourchat.client import OurChatClient
+from ourchat.client import E2EESession, OurChatClient, new_key_pair
 from tests.conftest import IN_CI, PG_ENV
 from tests.helpers import PASSWORD, Stream, User, expect_error, register_user
 from tests.rpc.friends.common import befriend
@@ -310,3 +310,55 @@ async def test_a_chunked_upload_started_on_a_completes_on_b(cluster: Cluster, on
     key = await on_b.complete_upload(upload_id=started.upload_id)
     assert await on_a.download_bytes(key) == content
     assert await on_b.download_bytes(key) == content
+
+
+async def test_an_encrypted_session_spans_both_processes(on: OnServer, cluster: Cluster) -> None:
+    """Room keys and encrypted messages cross processes (over the Redis bus)."""
+    alice_keys, bob_keys = new_key_pair(), new_key_pair()
+    alice_client, bob_client = on(cluster.a), on(cluster.b)
+    alice_id = (
+        await alice_client.register("e2ee-a@example.com", PASSWORD, "alice", alice_keys.public_der)
+    ).id
+    bob_id = (
+        await bob_client.register("e2ee-b@example.com", PASSWORD, "bob", bob_keys.public_der)
+    ).id
+    alice = User(alice_id, "", "e2ee-a@example.com", "alice", alice_client)
+    bob = User(bob_id, "", "e2ee-b@example.com", "bob", bob_client)
+    await befriend(alice, bob)
+    alice_e2ee = E2EESession(alice_client, alice_keys.private_pem)
+    bob_e2ee = E2EESession(bob_client, bob_keys.private_pem)
+    read: list[str] = []
+
+    async def follow(e2ee: E2EESession, into: list[str] | None) -> None:
+        async for event in e2ee.events():
+            if into is not None and event.WhichOneof("respond_event_type") == "msg":
+                into.append(e2ee.decrypt(event.msg))
+
+    tasks = [
+        asyncio.create_task(follow(alice_e2ee, None)),
+        asyncio.create_task(follow(bob_e2ee, read)),
+    ]
+    try:
+        created = await alice_e2ee.new_session(members=[bob.id], name="secret")
+        session_id = created.session_id
+
+        def same_key() -> bool:
+            key = alice_e2ee.room_key(session_id)
+            return key is not None and bob_e2ee.room_key(session_id) == key
+
+        await _eventually(same_key)
+        await alice_e2ee.send(session_id, "across processes")
+        await _eventually(lambda: "across processes" in read)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Return once ``condition()`` holds; fail after ``timeout`` seconds."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached in time")

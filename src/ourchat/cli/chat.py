@@ -24,6 +24,7 @@ from typing import Annotated
 
 import typer
 
+from ourchat.cli import e2ee as cli_e2ee
 from ourchat.cli.common import (
     Names,
     ServerOpt,
@@ -38,6 +39,7 @@ from ourchat.cli.file_links import show_files
 from ourchat.cli.pending import replay
 from ourchat.client import (
     Backoff,
+    E2EESession,
     Event,
     OurChatClient,
     OurChatRpcError,
@@ -192,8 +194,9 @@ def _input_lines(loop: asyncio.AbstractEventLoop, screen: Screen) -> asyncio.Que
 
 
 def _show(event: Event, who: str) -> str:
+    """A message line; encrypted messages arrive opened (:func:`ourchat.cli.e2ee.readable`)."""
     keys = list(event.msg.involved_files)
-    text = "(encrypted)" if event.msg.is_encrypted else show_files(event.msg.markdown_text, keys)
+    text = show_files(event.msg.markdown_text, keys)
     return f"[{local_clock(event.time)}] {who}: {text}"
 
 
@@ -204,8 +207,9 @@ async def _receive(
     me: int,
     screen: Screen,
     already_shown: set[int],
+    e2ee: E2EESession | None,
 ) -> None:
-    """Print the other members' messages of the session as they arrive."""
+    """Print the other members' messages of the session as they arrive (decrypted)."""
     names = Names(client)
     shown: dict[int, str] = {}
     lost = False
@@ -229,23 +233,33 @@ async def _receive(
         on_reconnect=on_reconnect,
     ):
         on_reconnect()
+        if e2ee is not None:
+            await e2ee.handle(event)
         variant = event.WhichOneof("respond_event_type")
         if variant == "msg" and event.msg.session_id == session_id:
             if event.msg.sender_id == me or event.msg_id in already_shown:
                 continue
             who = await names.name(event.msg.sender_id)
             shown[event.msg_id] = who
-            screen.line(_show(event, who))
+            screen.line(_show(cli_e2ee.readable(e2ee, event), who))
         elif variant == "recall" and event.recall.msg_id in shown:
             screen.line(f"* {shown[event.recall.msg_id]} recalled a message")
 
 
-async def _last_messages(client: OurChatClient, session_id: int, count: int) -> list[Event]:
+async def _last_messages(
+    client: OurChatClient, session_id: int, count: int, e2ee: E2EESession | None
+) -> list[Event]:
+    """The session's last ``count`` messages (with ``e2ee``, its room keys are rebuilt too)."""
     kept: dict[int, Event] = {}
-    for event in await replay(client, idle=_REPLAY_IDLE_SECONDS):
+    replayed = (
+        await e2ee.catch_up(idle=_REPLAY_IDLE_SECONDS)
+        if e2ee is not None
+        else await replay(client, idle=_REPLAY_IDLE_SECONDS)
+    )
+    for event in replayed:
         variant = event.WhichOneof("respond_event_type")
         if variant == "msg" and event.msg.session_id == session_id:
-            kept[event.msg_id] = event
+            kept[event.msg_id] = cli_e2ee.readable(e2ee, event)
         elif variant == "recall":
             kept.pop(event.recall.msg_id, None)
     return list(kept.values())[-count:] if count else []
@@ -276,7 +290,10 @@ def chat(
             screen = Screen(interactive)
             screen.title(f"ourchat: {info.name or ', '.join(others) or session_id}")
             screen.notice(f"Chatting in {title} with {people}, as {me}.")
-            history = await _last_messages(client, session_id, last)
+            e2ee = cli_e2ee.open_session(client, profile)
+            history = await _last_messages(client, session_id, last, e2ee)
+            if e2ee is not None:
+                since = max(since, e2ee.cursor_us)
             for event in history:
                 sender = event.msg.sender_id
                 who = "you" if sender == profile.user_id else await names.name(sender)
@@ -292,10 +309,11 @@ def chat(
                         profile.user_id,
                         screen,
                         {e.msg_id for e in history},
+                        e2ee,
                     )
                 )
                 try:
-                    await _send_lines(client, session_id, lines, receiver, screen)
+                    await _send_lines(client, e2ee, session_id, lines, receiver, screen)
                 finally:
                     receiver.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -307,6 +325,7 @@ def chat(
 
 async def _send_lines(
     client: OurChatClient,
+    e2ee: E2EESession | None,
     session_id: int,
     lines: asyncio.Queue[str | None],
     receiver: asyncio.Task[None],
@@ -328,7 +347,7 @@ async def _send_lines(
         if not text.strip():
             continue
         try:
-            await client.send_msg(session_id, text)
+            await cli_e2ee.send_text(client, e2ee, session_id, text, answer_requests=False)
         except UnauthenticatedError:
             raise
         except OurChatRpcError as exc:

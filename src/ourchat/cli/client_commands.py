@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from ourchat.cli import chat, config_store, file_commands, social_commands
+from ourchat.cli import e2ee as cli_e2ee
 from ourchat.cli.common import (
     JsonOpt,
     Names,
@@ -36,6 +37,7 @@ from ourchat.cli.file_links import FileInfo, link, show_files
 from ourchat.cli.pending import REPLAY_IDLE_SECONDS, replay
 from ourchat.cli.render import describe, event_json, kind
 from ourchat.client import (
+    E2EESession,
     Event,
     OurChatClient,
     OurChatRpcError,
@@ -226,8 +228,9 @@ def send(
             if not keys:
                 usage_error("Empty message", "give the text to send, or --file KEY")
             body = " ".join(keys)
-        async with logged_in(server, session=session_id) as (client, _):
-            response = await client.send_msg(session_id, body, involved_files=keys)
+        async with logged_in(server, session=session_id) as (client, profile):
+            e2ee = await cli_e2ee.ready_session(client, profile)
+            response = await cli_e2ee.send_text(client, e2ee, session_id, body, involved_files=keys)
         if as_json:
             print_json({"msg_id": response.msg_id, "time": iso_time(response.time)})
         else:
@@ -256,7 +259,9 @@ def listen(
             err.print(
                 f"Listening as {profile.ocid} on {profile.server} — Ctrl-C to stop.", markup=False
             )
-            async for event in client.events(since, on_disconnect=on_disconnect):
+            e2ee = cli_e2ee.open_session(client, profile)
+            stream = cli_e2ee.readable_events(client, e2ee, since, on_disconnect=on_disconnect)
+            async for event in stream:
                 if as_json:
                     print_json_line(event_json(event))
                 else:
@@ -266,19 +271,28 @@ def listen(
 
 
 async def read_history(
-    client: OurChatClient, session_id: int, *, idle: float, limit: int | None = None
+    client: OurChatClient,
+    session_id: int,
+    *,
+    idle: float,
+    limit: int | None = None,
+    e2ee: E2EESession | None = None,
 ) -> list[Event]:
     """The messages of one session visible to the caller, oldest first.
 
     There is no history call in the protocol, so this replays the caller's events from the
     start (see :func:`ourchat.cli.pending.replay`) and keeps that session's messages, dropping
-    recalled ones.
+    recalled ones. With ``e2ee`` the replay also rebuilds its room keys, and encrypted
+    messages come back with the text it can read.
     """
     kept: dict[int, Event] = {}
-    for event in await replay(client, idle=idle):
+    replayed = (
+        await e2ee.catch_up(idle=idle) if e2ee is not None else await replay(client, idle=idle)
+    )
+    for event in replayed:
         variant = kind(event)
         if variant == "msg" and event.msg.session_id == session_id:
-            kept[event.msg_id] = event
+            kept[event.msg_id] = cli_e2ee.readable(e2ee, event)
         elif variant == "recall":
             kept.pop(event.recall.msg_id, None)
     messages = list(kept.values())
@@ -303,7 +317,10 @@ def history(
         session_id = await session_arg(server, session)
         async with logged_in(server, session=session_id) as (client, profile):
             await require_member(client, session_id)
-            messages = await read_history(client, session_id, idle=idle, limit=limit or None)
+            e2ee = cli_e2ee.open_session(client, profile)
+            messages = await read_history(
+                client, session_id, idle=idle, limit=limit or None, e2ee=e2ee
+            )
             if as_json:
                 print_json([event_json(m) for m in messages])
                 return

@@ -136,8 +136,21 @@ def remove(server: str | None = None) -> Path | None:
     return _write(current if current in logins else next(iter(logins)), logins)
 
 
+def private_key_path(ocid: str) -> Path:
+    """Where an account's private key is kept."""
+    return config_dir() / "keys" / f"{ocid}.pem"
+
+
 def save_private_key(ocid: str, private_pem: bytes) -> Path:
     """Keep an account's private key (mode 0600); returns the file's path."""
-    path = config_dir() / "keys" / f"{ocid}.pem"
+    path = private_key_path(ocid)
     write_private(path, private_pem)
     return path
+
+
+def load_private_key(ocid: str) -> bytes | None:
+    """An account's private key (PEM), or None if this machine does not hold it."""
+    try:
+        return private_key_path(ocid).read_bytes()
+    except OSError:
+        return None

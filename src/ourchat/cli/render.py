@@ -39,7 +39,8 @@ async def describe(event: Event, names: Names, me: int) -> str:
         m = event.msg
         who = "you" if m.sender_id == me else await names.name(m.sender_id)
         keys = list(m.involved_files)
-        text = "(encrypted)" if m.is_encrypted else show_files(m.markdown_text, keys)
+        # Encrypted messages arrive opened, or marked unreadable (ourchat.cli.e2ee.readable).
+        text = show_files(m.markdown_text, keys)
         return f"[{when}] session {m.session_id} · {who}: {text}"
     if name == "recall":
         return f"[{when}] message {event.recall.msg_id} was recalled"

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from ourchat import details
+from ourchat.cli import e2ee as cli_e2ee
 from ourchat.cli.common import (
     JsonOpt,
     Names,
@@ -306,20 +307,30 @@ def sessions_new(
     ] = None,
     name: Annotated[str | None, typer.Option(help="the session's name")] = None,
     message: MessageOpt = None,
+    e2ee: Annotated[
+        bool, typer.Option("--e2ee", help="end-to-end encrypted: only members read messages")
+    ] = False,
     as_json: JsonOpt = False,
     server: ServerOpt = None,
 ) -> None:
     """Create a group session that you own."""
 
     async def main() -> None:
-        async with logged_in(server) as (client, _):
+        async with logged_in(server) as (client, profile):
             ids = [await resolve_user(client, m) for m in members or []]
-            response = await client.new_session(members=ids, name=name, leave_message=message)
+            if e2ee:
+                keys = cli_e2ee.open_session(client, profile, required=True)
+                assert keys is not None
+                response = await keys.new_session(members=ids, name=name, leave_message=message)
+                await keys.catch_up(idle=cli_e2ee.CATCH_UP_IDLE_SECONDS)  # makes the first key
+            else:
+                response = await client.new_session(members=ids, name=name, leave_message=message)
         failed = [{"id": f.id, "reason": _reason(f.reason)} for f in response.failed_members]
         if as_json:
             print_json({"session_id": response.session_id, "failed_members": failed})
             return
-        out.print(f"Created session {response.session_id}.", markup=False)
+        kind = "end-to-end encrypted session" if e2ee else "session"
+        out.print(f"Created {kind} {response.session_id}.", markup=False)
         for f in response.failed_members:
             out.print(f"Could not add user {f.id}: {_reason(f.reason)}.", markup=False)
 

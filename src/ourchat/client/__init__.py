@@ -12,6 +12,18 @@ from ourchat.client._aiortc import AiortcPeer, rtc_configuration
 from ourchat.client._call import Call, IceCandidate, Peer, PeerFactory, SessionDescription
 from ourchat.client._calls import SignalType
 from ourchat.client._client import OurChatClient
+from ourchat.client._e2ee import (
+    UNREADABLE,
+    E2EESession,
+    KeyFormatError,
+    decrypt_text,
+    encrypt_text,
+    load_private_key,
+    load_public_key,
+    new_room_key,
+    unwrap_room_key,
+    wrap_room_key,
+)
 from ourchat.client._errors import (
     AlreadyExistsError,
     DeadlineExceededError,
@@ -36,6 +48,7 @@ __all__ = [
     "ALL_SESSION_VALUES",
     "DEFAULT_CHUNK_SIZE",
     "PUBLIC_ACCOUNT_VALUES",
+    "UNREADABLE",
     "AccountValue",
     "AiortcPeer",
     "AlreadyExistsError",
@@ -43,11 +56,13 @@ __all__ = [
     "Call",
     "DeadlineExceededError",
     "DisconnectCallback",
+    "E2EESession",
     "Event",
     "FailedPreconditionError",
     "IceCandidate",
     "InternalError",
     "InvalidArgumentError",
+    "KeyFormatError",
     "KeyPair",
     "MonitoringMetrics",
     "NotFoundError",
@@ -67,7 +82,14 @@ __all__ = [
     "UnavailableError",
     "UnimplementedError",
     "UserPage",
+    "decrypt_text",
+    "encrypt_text",
     "file_hash",
+    "load_private_key",
+    "load_public_key",
     "new_key_pair",
+    "new_room_key",
     "rtc_configuration",
+    "unwrap_room_key",
+    "wrap_room_key",
 ]

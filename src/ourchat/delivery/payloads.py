@@ -24,6 +24,9 @@ from ourchat._pb.service.ourchat.session.invite_user_to_session.v1 import (
     invite_user_to_session_pb2 as invite_pb,
 )
 from ourchat._pb.service.ourchat.session.join_session.v1 import join_session_pb2 as join_pb
+from ourchat._pb.service.ourchat.session.session_room_key.v1 import (
+    session_room_key_pb2 as room_key_pb,
+)
 from ourchat._pb.service.ourchat.webrtc.room_events.v1 import room_events_pb2
 
 _FIELDS = md.FetchMsgsResponse.DESCRIPTOR.fields_by_name
@@ -143,6 +146,31 @@ def join_answer(*, session_id: int, accepted: bool, room_key: bytes | None) -> t
         "allow_user_join_session_notification",
         allow_pb.AllowUserJoinSessionNotification(
             session_id=session_id, accepted=accepted, room_key=room_key
+        ),
+    )
+
+
+def update_room_key(*, session_id: int) -> tuple[int, bytes]:
+    """The caller must make a new room key (variant ``update_room_key``)."""
+    return _encode("update_room_key", room_key_pb.UpdateRoomKeyNotification(session_id=session_id))
+
+
+def send_room_key(*, session_id: int, member_id: int, public_key: bytes) -> tuple[int, bytes]:
+    """A member the new room key must be wrapped for, with their key (``send_room_key``)."""
+    return _encode(
+        "send_room_key",
+        room_key_pb.SendRoomKeyNotification(
+            session_id=session_id, sender=member_id, public_key=public_key
+        ),
+    )
+
+
+def receive_room_key(*, session_id: int, from_user_id: int, room_key: bytes) -> tuple[int, bytes]:
+    """A wrapped room key handed over by ``from_user_id`` (variant ``receive_room_key``)."""
+    return _encode(
+        "receive_room_key",
+        room_key_pb.ReceiveRoomKeyNotification(
+            session_id=session_id, user_id=from_user_id, room_key=room_key
         ),
     )
 

@@ -35,7 +35,8 @@ async def leave(tx: Tx, session_id: int, user_id: int) -> bool:
 
     The member's role goes with the membership. When the last owner goes, the longest-standing
     admin becomes owner, else the longest-standing member. A session left with no member is
-    deleted. In an end-to-end encrypted session the room key is rotated on the next message.
+    deleted. In an end-to-end encrypted session the room key is then due for rotation
+    (:mod:`ourchat.domain.room_keys`).
     """
     if not await session_store.remove_member(tx.conn, session_id, user_id, tx.now_us):
         return False

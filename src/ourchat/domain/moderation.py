@@ -11,7 +11,9 @@ Every check is made within the session the call names and only for its current m
    so a refused call changes nothing.
 
 Kick, mute and ban push no event (the protocol has no variant for them): the kicked or banned
-user simply stops receiving the session's events, and a muted user learns it from SendMsg.
+user simply stops receiving the session's events, and a muted user learns it from SendMsg. In
+an end-to-end encrypted session a kick or ban that removed someone asks the member who made it
+for a new room key (:mod:`ourchat.domain.room_keys`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ourchat import details
 from ourchat.clock import US_PER_SECOND
 from ourchat.deps import Deps
-from ourchat.domain import membership, server_roles
+from ourchat.domain import membership, room_keys, server_roles
 from ourchat.domain.permissions import rank
 from ourchat.errors import NotFound, OurChatError, PermissionDenied
 from ourchat.ids import Permission, PredefinedRole
@@ -136,6 +138,7 @@ async def kick(deps: Deps, *, caller_id: int, session_id: int, user_id: int) -> 
                 tx.conn, session_id, caller_id, actor, user_id, member_only=True
             )
         await membership.leave(tx, session_id, user_id)
+        await room_keys.rotate_if_due(deps, tx, session_id, caller_id)
 
 
 # A server admin with permission 8 outranks everyone in a group session, owners included.
@@ -290,6 +293,8 @@ async def ban(
             )
         for member in members:
             await membership.leave(tx, session_id, member)
+        if members:
+            await room_keys.rotate_if_due(deps, tx, session_id, caller_id)
 
 
 async def _removed_by_session_ban(

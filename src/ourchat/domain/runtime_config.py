@@ -57,6 +57,7 @@ LIVE_SETTINGS: frozenset[str] = frozenset(
         "user_defined_status_ttl_seconds",
         "preset_user_status",
         "verification_expire_time_seconds",
+        "room_key_duration_seconds",
         "user_files_limit",
         "files_save_time_seconds",
         "upload_timeout_seconds",

@@ -2,7 +2,9 @@
 
 Each send is checked on its own (membership, permission 1, mute, E2EE, files); the accepted
 ones are stored together with one id allocation and one multi-row insert, committed once,
-published in order, and only then acknowledged. A refused send writes nothing.
+published in order, and only then acknowledged. A send into an e2ee session whose room key is
+due for rotation is followed, in the same transaction, by the sender's rotation request
+(:func:`ourchat.domain.room_keys.rotate_if_due`). A refused send writes nothing.
 
 One send never fails another: when writing a batch raises, each of its sends still waiting is
 written again in a transaction of its own, so only the send that raised gets that error. When
@@ -17,8 +19,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ourchat import details
+from ourchat.clock import US_PER_SECOND
 from ourchat.delivery import payloads
 from ourchat.delivery.events import Audience
+from ourchat.domain import room_keys
 from ourchat.domain.files import require_readable
 from ourchat.errors import OurChatError, PermissionDenied
 from ourchat.storage import events as stored_events
@@ -174,6 +178,14 @@ async def _write(deps: Deps, batch: Sequence[_Pending]) -> None:
                     )
                 )
             stored = await stored_events.store_many(tx, new_events)
+            oldest_key = tx.now_us - deps.settings.room_key_duration_seconds * US_PER_SECOND
+            rotating: dict[int, int] = {}
+            for item, _ in accepted:
+                state = states[(item.session_id, item.sender_id)]
+                if state.e2ee_on and (state.leaving_to_process or state.room_key_time < oldest_key):
+                    rotating.setdefault(item.session_id, item.sender_id)
+            for session_id, sender_id in rotating.items():
+                await room_keys.rotate_if_due(deps, tx, session_id, sender_id)
     except Exception as exc:
         if opened and opened[0].committed:
             raise _AfterCommit(exc) from exc

@@ -55,6 +55,43 @@ async def set_fields(conn: AsyncConnection, session_id: int, **values: Any) -> N
     await conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
 
 
+async def switch_e2ee(conn: AsyncConnection, session_id: int, on: bool, now_us: int) -> bool:
+    """Turn a session's end-to-end encryption on or off; returns False if it already was.
+
+    Turning it on starts a new room key period (the caller is asked for a key).
+    """
+    values: dict[str, Any] = {"e2ee_on": on, "leaving_to_process": False}
+    if on:
+        values["room_key_time"] = now_us
+    result = await conn.execute(
+        update(sessions)
+        .where(sessions.c.id == session_id, sessions.c.e2ee_on.is_(not on))
+        .values(**values)
+    )
+    return bool(result.rowcount)
+
+
+async def claim_key_rotation(
+    conn: AsyncConnection, session_id: int, now_us: int, *, due_before_us: int | None
+) -> bool:
+    """Mark an e2ee session's room key as renewed now; returns whether this call did it.
+
+    With ``due_before_us`` None the renewal is unconditional; otherwise it happens only when
+    a member left since the last renewal or the key dates from before ``due_before_us``. The
+    check and the write are one statement, so of two concurrent claims only one succeeds.
+    """
+    query = update(sessions).where(sessions.c.id == session_id, sessions.c.e2ee_on.is_(True))
+    if due_before_us is not None:
+        query = query.where(
+            or_(
+                sessions.c.leaving_to_process.is_(True),
+                sessions.c.room_key_time < due_before_us,
+            )
+        )
+    result = await conn.execute(query.values(room_key_time=now_us, leaving_to_process=False))
+    return bool(result.rowcount)
+
+
 async def remove(conn: AsyncConnection, session_id: int) -> None:
     """Delete a session; members, roles, events, invitations and files rows cascade."""
     await conn.execute(delete(sessions).where(sessions.c.id == session_id))
@@ -173,6 +210,9 @@ class SenderState:
     can_send: bool
     muted: bool
     e2ee_on: bool
+    #: When the session's room key period began, and whether a member left since.
+    room_key_time: int = 0
+    leaving_to_process: bool = False
 
 
 async def sender_states(
@@ -181,7 +221,7 @@ async def sender_states(
     """For each ``(session_id, user_id)`` that is a current membership, what SendMsg needs.
 
     One query answers a whole batch: the member's role, whether it may send, whether it is
-    muted personally or session-wide right now, and the session's E2EE flag. Pairs that are
+    muted personally or session-wide right now, and the session's E2EE state. Pairs that are
     not memberships are absent from the result.
     """
     wanted = list(dict.fromkeys(pairs))
@@ -207,11 +247,13 @@ async def sender_states(
     )
     rows = await conn.execute(
         select(member.c.session_id, member.c.user_id, member.c.role_id, can_send, muted)
-        .add_columns(sessions.c.e2ee_on)
+        .add_columns(sessions.c.e2ee_on, sessions.c.room_key_time, sessions.c.leaving_to_process)
         .join_from(member, sessions, sessions.c.id == member.c.session_id)
         .where(tuple_(member.c.session_id, member.c.user_id).in_(wanted))
     )
     return {
-        (int(r[0]), int(r[1])): SenderState(int(r[2]), bool(r[3]), bool(r[4]), bool(r[5]))
+        (int(r[0]), int(r[1])): SenderState(
+            int(r[2]), bool(r[3]), bool(r[4]), bool(r[5]), int(r[6]), bool(r[7])
+        )
         for r in rows
     }

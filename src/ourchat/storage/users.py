@@ -88,6 +88,16 @@ async def public_key(conn: AsyncConnection, user_id: int) -> bytes:
     return bytes(value) if value is not None else b""
 
 
+async def public_keys(conn: AsyncConnection, user_ids: list[int]) -> dict[int, bytes]:
+    """The registered public keys of those of ``user_ids`` that exist."""
+    if not user_ids:
+        return {}
+    rows = await conn.execute(
+        select(users.c.id, users.c.public_key).where(users.c.id.in_(user_ids))
+    )
+    return {int(r[0]): bytes(r[1]) for r in rows}
+
+
 async def reserve_login_attempt(
     conn: AsyncConnection, user_id: int, *, now_us: int, window_us: int, limit: int
 ) -> bool:
