@@ -15,7 +15,7 @@ import websockets
 
 from ourchat import details
 from ourchat.client import OurChatClient
-from ourchat.domain import state_sync
+from ourchat.domain import server_bans, state_sync
 from ourchat.gateways.rest import push
 from ourchat.gateways.rest.envelope import NOT_LOGGED_IN, Status
 from ourchat.server.app import OurChatServer
@@ -369,3 +369,24 @@ async def test_unknown_routes_and_methods_answer_in_the_envelope(
     assert (missing.status_code, body(missing)["status"]) == (404, 0)
     wrong = await rest().get("/register")
     assert (wrong.status_code, body(wrong)["status"]) == (405, 0)
+
+
+async def test_a_server_ban_refuses_the_cookie_and_the_login(
+    server: OurChatServer, rest: Callable[[], httpx.AsyncClient], new_user: NewUser
+) -> None:
+    admin = await new_user("admin")
+    client = rest()
+    me = await signed_up(client)
+    assert body(await client.get("/account"))["status"] == Status.SUCCESS
+    await server_bans.ban(
+        deps_of(server), caller_id=admin.id, user_id=int(me["id"]), reason=None, duration_us=None
+    )
+    refused = await client.get("/account")
+    assert refused.status_code == 401
+    assert (body(refused)["status"], body(refused)["message"]) == (
+        Status.FAILURE,
+        details.USER_BANNED,
+    )
+    again = await rest().post("/login", json={"phone": me["phone"], "password": PASSWORD})
+    assert again.status_code == 401
+    assert body(again)["message"] == details.USER_BANNED
