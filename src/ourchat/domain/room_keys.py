@@ -31,10 +31,10 @@ from ourchat.ids import Permission
 from ourchat.storage import events as stored_events
 from ourchat.storage import sessions as session_store
 from ourchat.storage import users as user_store
+from ourchat.storage.tables import INT64_MAX
 from ourchat.storage.uow import Tx, unit_of_work
 
 # Ids are stored as signed 64-bit integers: anything larger names nothing.
-MAX_ID = 2**63 - 1
 
 
 async def _require_e2ee_manager(tx: Tx, session_id: int, caller_id: int) -> None:
@@ -44,7 +44,7 @@ async def _require_e2ee_manager(tx: Tx, session_id: int, caller_id: int) -> None
         NotFound: "Session Not Found", "User Not In Session".
         PermissionDenied: "Permission Denied" without permission 14.
     """
-    if session_id > MAX_ID or await session_store.get(tx.conn, session_id) is None:
+    if session_id > INT64_MAX or await session_store.get(tx.conn, session_id) is None:
         raise NotFound(details.SESSION_NOT_FOUND)
     role = await require_member(
         tx.conn, session_id, caller_id, error=NotFound, detail=details.USER_NOT_IN_SESSION
@@ -94,7 +94,7 @@ async def send_room_key(
         PermissionDenied: "E2EE Not On".
     """
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
-        session = await session_store.get(tx.conn, session_id) if session_id <= MAX_ID else None
+        session = await session_store.get(tx.conn, session_id) if session_id <= INT64_MAX else None
         if session is None:
             raise NotFound(details.SESSION_NOT_FOUND)
         await require_member(
@@ -102,7 +102,7 @@ async def send_room_key(
         )
         if not session["e2ee_on"]:
             raise PermissionDenied(details.E2EE_NOT_ON)
-        if user_id > MAX_ID or not await session_store.is_member(tx.conn, session_id, user_id):
+        if user_id > INT64_MAX or not await session_store.is_member(tx.conn, session_id, user_id):
             return False
         kind, payload = payloads.receive_room_key(
             session_id=session_id, from_user_id=caller_id, room_key=room_key

@@ -9,6 +9,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.storage.tables import (
+    INT64_MAX,
     rest_profiles,
     rest_push_cursors,
     session_members,
@@ -29,7 +30,7 @@ async def user_by_phone(conn: AsyncConnection, phone: str) -> int | None:
 
 async def get(conn: AsyncConnection, user_id: int) -> RowMapping | None:
     """The REST profile row of a user, or None (accounts made elsewhere have none)."""
-    if not 0 <= user_id < 2**63:
+    if not 0 <= user_id <= INT64_MAX:
         return None
     row = (
         await conn.execute(select(rest_profiles).where(rest_profiles.c.user_id == user_id))

@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ourchat.storage.tables import room_invitations, room_members, rooms
-
-MAX_ID = 2**63 - 1
+from ourchat.storage.tables import INT64_MAX, room_invitations, room_members, rooms
 
 
 def _storable(*ids: int) -> bool:
     """Whether ids from the wire (uint64) fit the signed 64-bit columns (others name nothing)."""
-    return all(0 <= i <= MAX_ID for i in ids)
+    return all(0 <= i <= INT64_MAX for i in ids)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.storage.engine import upsert
-from ourchat.storage.tables import server_bans, users
-
-MAX_ID = 2**63 - 1
+from ourchat.storage.tables import INT64_MAX, server_bans, users
 
 
 def _in_force(now_us: int) -> ColumnElement[bool]:
@@ -19,7 +17,7 @@ async def account_check(
     conn: AsyncConnection, user_id: int, now_us: int
 ) -> tuple[int | None, bool]:
     """``(account_status or None if no such user, banned now)`` in one read."""
-    if not 0 <= user_id <= MAX_ID:
+    if not 0 <= user_id <= INT64_MAX:
         return None, False
     row = (
         await conn.execute(
@@ -36,7 +34,7 @@ async def account_check(
 
 async def is_banned(conn: AsyncConnection, user_id: int, now_us: int) -> bool:
     """Whether a ban of ``user_id`` is in force at ``now_us``."""
-    if not 0 <= user_id <= MAX_ID:
+    if not 0 <= user_id <= INT64_MAX:
         return False
     found = await conn.execute(
         select(server_bans.c.user_id).where(server_bans.c.user_id == user_id, _in_force(now_us))
@@ -70,7 +68,7 @@ async def put(
 
 async def lift(conn: AsyncConnection, user_id: int, now_us: int) -> bool:
     """Remove the ban of ``user_id``; returns whether one was in force (expired ones go too)."""
-    if not 0 <= user_id <= MAX_ID:
+    if not 0 <= user_id <= INT64_MAX:
         return False
     in_force = await is_banned(conn, user_id, now_us)
     await conn.execute(delete(server_bans).where(server_bans.c.user_id == user_id))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.storage.engine import insert_if_absent
 from ourchat.storage.tables import (
+    INT64_MAX,
     server_permissions,
     server_role_permissions,
     server_roles,
@@ -16,11 +17,9 @@ from ourchat.storage.tables import (
     users,
 )
 
-MAX_ID = 2**63 - 1
-
 
 def _storable(value: int) -> bool:
-    return 0 <= value <= MAX_ID
+    return 0 <= value <= INT64_MAX
 
 
 async def permissions_of_user(conn: AsyncConnection, user_id: int) -> frozenset[int]:

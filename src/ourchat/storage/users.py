@@ -9,6 +9,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.storage.tables import (
+    INT64_MAX,
     contacts,
     friend_requests,
     friends,
@@ -17,12 +18,10 @@ from ourchat.storage.tables import (
     users,
 )
 
-MAX_USER_ID = 2**63 - 1
-
 
 def _storable(user_id: int) -> bool:
     """Whether an id from the wire (uint64) fits the signed 64-bit column at all."""
-    return 0 <= user_id <= MAX_USER_ID
+    return 0 <= user_id <= INT64_MAX
 
 
 async def account_status(conn: AsyncConnection, user_id: int) -> int | None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from ourchat import details
 from ourchat.errors import InvalidArgument
-
-MAX_ID = 2**63 - 1
+from ourchat.storage.tables import INT64_MAX
 
 
 def text(value: str, limit: int) -> str:
@@ -21,4 +20,4 @@ def text(value: str, limit: int) -> str:
 
 def storable_id(value: int) -> int | None:
     """An id from the wire, or None when it cannot name anything stored (2^63 or more)."""
-    return value if value <= MAX_ID else None
+    return value if value <= INT64_MAX else None
