@@ -28,6 +28,10 @@ from typer.testing import CliRunner, Result
 from ourchat.cli.main import app
 from tests.helpers import PASSWORD
 
+#: ``--idle`` for a replay that must find events: under load the first one can take a while
+#: (an answer that must be empty can use a short wait, which at worst tests nothing more).
+REPLAY_IDLE = "1.0"
+
 _counter = itertools.count(1)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from ourchat import details
 from ourchat.client import OurChatClient
 from ourchat.clock import ManualClock
-from tests.cli.support import CliUser, spawned
+from tests.cli.support import REPLAY_IDLE, CliUser, spawned
 from tests.helpers import Stream
 
 Registered = Callable[[str], Awaitable[CliUser]]
@@ -129,11 +129,11 @@ async def test_two_users_chat_with_send_listen_and_history(
     assert f"session {session_id} · alice: readable?" in listener.stdout[0]
 
     clock.advance(1)
-    history = await bob.json("history", str(session_id), "--idle", "0.3")
+    history = await bob.json("history", str(session_id), "--idle", REPLAY_IDLE)
     texts = [m["msg"]["markdown_text"] for m in history]
     assert texts == ["before bob listens", "hello [b]bob[/b]", "hi alice", "readable?"]
     assert [m["msg_id"] for m in history] == sorted(m["msg_id"] for m in history)
-    shown = await bob.ok("history", str(session_id), "--idle", "0.3", "--limit", "2")
+    shown = await bob.ok("history", str(session_id), "--idle", REPLAY_IDLE, "--limit", "2")
     assert "you: hi alice" in shown
     assert "alice: readable?" in shown
     assert "before bob listens" not in shown
@@ -141,7 +141,7 @@ async def test_two_users_chat_with_send_listen_and_history(
     other = await alice.json("sessions", "new", "--name", "elsewhere")
     await alice.ok("send", str(other["session_id"]), "not in the private session")
     clock.advance(1)
-    assert len(await alice.json("history", str(session_id), "--idle", "0.3")) == 4
+    assert len(await alice.json("history", str(session_id), "--idle", REPLAY_IDLE)) == 4
 
 
 async def test_chat_in_a_terminal(registered: Registered, clock: ManualClock) -> None:

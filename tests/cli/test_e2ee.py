@@ -12,7 +12,7 @@ from ourchat.client import E2EESession, OurChatClient
 from ourchat.clock import ManualClock
 from ourchat.server.app import OurChatServer
 from ourchat.storage.tables import events
-from tests.cli.support import CliUser, spawned
+from tests.cli.support import REPLAY_IDLE, CliUser, spawned
 from tests.cli.test_chat import befriend
 from tests.helpers import Stream
 
@@ -63,11 +63,11 @@ async def test_send_and_history_encrypt_and_decrypt(
     assert all("only for" not in text for text, _ in stored)
 
     clock.advance(1)
-    history = await alice.json("history", str(session_id), "--idle", "0.3")
+    history = await alice.json("history", str(session_id), "--idle", REPLAY_IDLE)
     assert [m["msg"]["markdown_text"] for m in history] == ["only for alice", "only for bob"]
     assert all(m["msg"]["is_encrypted"] for m in history)
     clock.advance(1)
-    shown = await bob.ok("history", str(session_id), "--idle", "0.3")
+    shown = await bob.ok("history", str(session_id), "--idle", REPLAY_IDLE)
     assert "alice: only for bob" in shown
     assert "you: only for alice" in shown
 
@@ -82,7 +82,7 @@ async def test_send_and_history_encrypt_and_decrypt(
     # Carol's plain session stays plain; and without the private key history cannot read.
     (bob.config_dir / "keys" / f"{bob.ocid}.pem").unlink()
     clock.advance(1)
-    blind = await bob.json("history", str(session_id), "--idle", "0.3")
+    blind = await bob.json("history", str(session_id), "--idle", REPLAY_IDLE)
     assert [m["msg"]["markdown_text"] for m in blind] == ["(encrypted)"] * 3
     clock.advance(1)
     refused = await bob.run("sessions", "new", "--e2ee")

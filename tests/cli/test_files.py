@@ -12,7 +12,7 @@ from ourchat import details
 from ourchat.cli.file_commands import safe_name
 from ourchat.cli.file_links import FileInfo, from_links, link, show_files
 from ourchat.clock import ManualClock
-from tests.cli.support import CliUser
+from tests.cli.support import REPLAY_IDLE, CliUser
 
 Registered = Callable[[str], Awaitable[CliUser]]
 
@@ -76,7 +76,9 @@ async def test_a_file_shared_with_a_session_is_readable_by_its_members(
     assert f"to {target / 'notes (1).txt'}" in again
     assert (target / "notes (1).txt").read_bytes() == notes.read_bytes()
 
-    [message] = [m for m in await bob.json("history", str(session_id), "--idle", "0.3") if m["msg"]]
+    [message] = [
+        m for m in await bob.json("history", str(session_id), "--idle", REPLAY_IDLE) if m["msg"]
+    ]
     assert message["msg"]["involved_files"] == [key]
     assert message["msg"]["markdown_text"] == (
         f'the notes\n[notes.txt]({key} "{notes.stat().st_size} bytes")'

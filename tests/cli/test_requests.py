@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from ourchat.cli.exit_codes import ExitCode
 from ourchat.clock import ManualClock
-from tests.cli.support import CliUser
+from tests.cli.support import REPLAY_IDLE, CliUser
 
 Registered = Callable[[str], Awaitable[CliUser]]
 
@@ -20,7 +20,7 @@ async def test_friend_requests_both_ways_then_decline_and_accept(
     sent = await bob.ok("friends", "add", alice.ocid, "-m", "hi, it's bob")
     assert f"Friend request sent to alice (ocid {alice.ocid})" in sent
     clock.advance(1)
-    seen = await alice.json("friends", "requests", "--idle", "0.3")
+    seen = await alice.json("friends", "requests", "--idle", REPLAY_IDLE)
     assert seen["outgoing"] == []
     [incoming] = seen["incoming"]
     assert (incoming["id"], incoming["ocid"], incoming["name"], incoming["message"]) == (
@@ -29,11 +29,11 @@ async def test_friend_requests_both_ways_then_decline_and_accept(
         "bob",
         "hi, it's bob",
     )
-    shown = await alice.ok("friends", "requests", "--idle", "0.3")
+    shown = await alice.ok("friends", "requests", "--idle", REPLAY_IDLE)
     assert f"bob (ocid {bob.ocid})" in shown
     assert "“hi, it's bob”" in shown
     assert f"`ourchat friends accept {bob.ocid}`" in shown
-    mine = await bob.json("friends", "requests", "--idle", "0.3")
+    mine = await bob.json("friends", "requests", "--idle", REPLAY_IDLE)
     assert [(o["id"], o["name"]) for o in mine["outgoing"]] == [(alice.id, "alice")]
     assert mine["incoming"] == []
 
@@ -48,7 +48,7 @@ async def test_friend_requests_both_ways_then_decline_and_accept(
 
     await bob.ok("friends", "add", alice.ocid, "-m", "please?")
     clock.advance(1)
-    [again] = (await alice.json("friends", "requests", "--idle", "0.3"))["incoming"]
+    [again] = (await alice.json("friends", "requests", "--idle", REPLAY_IDLE))["incoming"]
     assert again["message"] == "please?"
     accepted = await alice.ok("friends", "accept", bob.ocid)
     assert f"You and bob (ocid {bob.ocid}) are friends" in accepted
@@ -65,14 +65,14 @@ async def test_join_requests_of_a_session(registered: Registered, clock: ManualC
     asked = await carol.ok("sessions", "join", sid, "-m", "let me in")
     assert "a moderator must accept" in asked
     clock.advance(1)
-    [request] = await alice.json("sessions", "requests", sid, "--idle", "0.3")
+    [request] = await alice.json("sessions", "requests", sid, "--idle", REPLAY_IDLE)
     assert (request["id"], request["ocid"], request["name"], request["message"]) == (
         carol.id,
         carol.ocid,
         "carol",
         "let me in",
     )
-    shown = await alice.ok("sessions", "requests", sid, "--idle", "0.3")
+    shown = await alice.ok("sessions", "requests", sid, "--idle", REPLAY_IDLE)
     assert f"carol (ocid {carol.ocid})" in shown
     assert f"`ourchat sessions allow {sid} {carol.ocid}`" in shown
 

@@ -76,15 +76,16 @@ async def _serve(
     from ourchat.server.app import OurChatServer
 
     server = OurChatServer(settings, start_in_maintenance=maintaining, listen_socket=listen_socket)
+    # Handlers go in first: a stop signal that arrives while starting ends the start cleanly.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in stop_signals:
+        loop.add_signal_handler(sig, stop.set)
     try:
         await server.start()
     except BaseException:
         await server.stop(grace=0)
         raise
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in stop_signals:
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     logging.getLogger("ourchat").info("shutting down")
     await server.stop()
