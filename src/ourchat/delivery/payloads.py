@@ -233,7 +233,7 @@ def room_member(change: str, *, room_id: int, user_id: int) -> tuple[int, bytes]
 
 
 def room_invitation(*, room_id: int, inviter_id: int, title: str) -> tuple[int, bytes]:
-    """An invitation into a room, for the invitee to ring (variant ``room_invitation``, live only)."""
+    """An invitation into a room, for the invitee to ring (``room_invitation``, live only)."""
     return _encode(
         "room_invitation",
         room_events_pb2.RoomInvitationNotification(
