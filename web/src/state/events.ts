@@ -66,7 +66,35 @@ export interface AnnouncementEvent extends Base {
   content: string;
 }
 
-/** Any variant this client does not show (room keys, call signals …); it still moves the cursor. */
+/** A call signal addressed to me (live only): an SDP offer or answer, or one ICE candidate. */
+export interface SignalEvent extends Base {
+  kind: "signal";
+  roomId: bigint;
+  fromUserId: bigint;
+  signal: "offer" | "answer" | "ice";
+  sdp: string;
+  candidate: string;
+  sdpMid: string;
+  sdpMLineIndex: number;
+}
+
+/** Something happened to someone in a call room (live only). */
+export interface RoomMemberEvent extends Base {
+  kind: "roomMember";
+  roomId: bigint;
+  userId: bigint;
+  change: "joined" | "left" | "kicked" | "declined";
+}
+
+/** An admin invited me into a call room: ring (live only). */
+export interface RoomInvitationEvent extends Base {
+  kind: "roomInvitation";
+  roomId: bigint;
+  inviterId: bigint;
+  title: string;
+}
+
+/** Any variant this client does not show (room keys …); it still moves the cursor. */
 export interface OtherEvent extends Base {
   kind: "other";
 }
@@ -80,4 +108,7 @@ export type ChatEvent =
   | JoinRequestEvent
   | JoinResultEvent
   | AnnouncementEvent
+  | SignalEvent
+  | RoomMemberEvent
+  | RoomInvitationEvent
   | OtherEvent;

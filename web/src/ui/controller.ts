@@ -26,6 +26,7 @@ import {
   type Timeline,
 } from "../state/timeline";
 import { api } from "./api";
+import { CallController } from "./call/engine";
 import { login, type Login } from "./login";
 
 export interface UserInfo {
@@ -79,6 +80,7 @@ export class ChatClient {
   readonly files = new Store<ReadonlyMap<string, string>>(new Map());
   readonly uploads = new Store<readonly Upload[]>([]);
   readonly maintenance = new Store<boolean>(false);
+  readonly calls: CallController;
   private pending = new Set<string>();
   private abort = new AbortController();
   private loadingUsers = new Set<bigint>();
@@ -86,12 +88,14 @@ export class ChatClient {
 
   constructor(readonly login: Login) {
     this.timeline = new Store(emptyTimeline(login.userId));
+    this.calls = new CallController(this);
   }
 
   /** Start: my account, then the stream from epoch 0 (every visible event). */
   start(): void {
     void this.refreshMe();
     void this.watchServerStatus();
+    this.calls.start();
     void keepStreaming(
       {
         open: (since, signal) => this.openStream(since, signal),
@@ -118,6 +122,7 @@ export class ChatClient {
 
   stop(): void {
     this.abort.abort();
+    this.calls.stop();
     removeEventListener("online", this.wake);
     document.removeEventListener("visibilitychange", this.wake);
     for (const url of this.files.get().values()) URL.revokeObjectURL(url);
@@ -149,6 +154,7 @@ export class ChatClient {
 
   private onEvents(events: ChatEvent[]): void {
     this.timeline.update((t) => applyEvents(t, events));
+    this.calls.onEvents(events);
     for (const e of events) {
       if (e.kind === "msg") {
         this.ensureUser(e.senderId);
