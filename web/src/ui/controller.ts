@@ -26,7 +26,7 @@ import {
   type Timeline,
 } from "../state/timeline";
 import { api } from "./api";
-import { login, type Login } from "./login";
+import { login, signedOutBecause, type Login } from "./login";
 
 export interface UserInfo {
   id: bigint;
@@ -105,8 +105,10 @@ export class ChatClient {
         },
         classify: (err) => {
           if (isMaintenance(err)) return { kind: "maintenance" };
-          const c = ConnectError.from(err).code;
-          return { kind: c === Code.Unauthenticated ? "unauthenticated" : "other" };
+          const e = ConnectError.from(err);
+          if (e.code !== Code.Unauthenticated) return { kind: "other" };
+          signedOutBecause.set(e.rawMessage);
+          return { kind: "unauthenticated" };
         },
         sleep,
       },
