@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from ourchat import details
+from ourchat.cli.exit_codes import ExitCode
 from ourchat.cli.file_commands import safe_name
 from ourchat.cli.file_links import FileInfo, from_links, link, show_files
 from ourchat.clock import ManualClock
@@ -123,3 +124,51 @@ def test_file_names_travel_as_markdown_links() -> None:
     assert safe_name("../../etc/passwd", "x") == "passwd"
     assert safe_name(".hidden", "x") == "hidden"
     assert safe_name("..", "fallback") == "fallback"
+
+
+async def test_send_attach_uploads_for_the_session_and_download_finds_it_by_name(
+    registered: Registered, tmp_path: Path, clock: ManualClock
+) -> None:
+    alice, bob, carol = (
+        await registered("alice"),
+        await registered("bob"),
+        await registered("carol"),
+    )
+    await alice.ok("friends", "add", bob.ocid)
+    await bob.ok("friends", "accept", alice.ocid)
+    session_id = (await bob.json("friends", "list"))[0]["session_id"]
+    older, newer = tmp_path / "old" / "plan.txt", tmp_path / "new" / "plan.txt"
+    for path, text in ((older, "first plan\n"), (newer, "second plan\n")):
+        path.parent.mkdir()
+        path.write_text(text)
+        clock.advance(1)
+        await alice.ok("send", bob.ocid, "the plan", "--attach", str(path))
+    clock.advance(1)
+
+    [first, second] = [
+        m for m in await bob.json("history", str(session_id), "--idle", REPLAY_IDLE) if m["msg"]
+    ]
+    for message, path in ((first, older), (second, newer)):
+        [key] = message["msg"]["involved_files"]
+        assert message["msg"]["markdown_text"] == (
+            f'the plan\n[plan.txt]({key} "{path.stat().st_size} bytes")'
+        )
+
+    target = tmp_path / "got"
+    target.mkdir()
+    saved = await bob.ok("download", "plan.txt", "--session", alice.ocid, "-o", str(target))
+    assert f"Saved 12 bytes to {target / 'plan.txt'}." in saved
+    assert (target / "plan.txt").read_text() == "second plan\n"  # the newest of that name
+
+    unknown = await bob.run("download", "nothing.txt", "--session", alice.ocid)
+    assert unknown.exit_code == ExitCode.REFUSED
+    assert unknown.stderr == (
+        f"Error: No file named nothing.txt in session {session_id} — see the files sent there"
+        f" with `ourchat history {alice.ocid}`\n"
+    )
+    outsider = await carol.run("download", "plan.txt", "--session", str(session_id))
+    assert outsider.exit_code == ExitCode.REFUSED
+    assert outsider.stderr.startswith(f"Error: You are not a member of session {session_id} — ")
+
+    missing = await alice.run("send", bob.ocid, "--attach", str(tmp_path / "absent.txt"))
+    assert missing.exit_code == ExitCode.USAGE

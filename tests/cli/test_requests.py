@@ -84,3 +84,25 @@ async def test_join_requests_of_a_session(registered: Registered, clock: ManualC
     assert f"Let carol (ocid {carol.ocid}) into session {sid}" in let_in
     clock.advance(1)
     assert await alice.json("sessions", "requests", sid, "--idle", "0.3") == []
+
+
+async def test_a_refused_join_request_leaves_the_list_until_asked_again(
+    registered: Registered, clock: ManualClock
+) -> None:
+    alice, dave = await registered("alice"), await registered("dave")
+    sid = str((await alice.json("sessions", "new", "--name", "club"))["session_id"])
+    await dave.ok("sessions", "join", sid, "-m", "me?")
+    clock.advance(1)
+    [asked] = await alice.json("sessions", "requests", sid, "--idle", REPLAY_IDLE)
+    assert (asked["id"], asked["message"]) == (dave.id, "me?")
+
+    refused = await alice.ok("sessions", "allow", sid, dave.ocid, "--deny")
+    assert f"Refused the request of dave (ocid {dave.ocid}) to join session {sid}" in refused
+    clock.advance(1)
+    assert await alice.json("sessions", "requests", sid, "--idle", REPLAY_IDLE) == []
+    assert "No requests to join" in await alice.ok("sessions", "requests", sid, "--idle", "0.3")
+
+    await dave.ok("sessions", "join", sid, "-m", "please")
+    clock.advance(1)
+    [again] = await alice.json("sessions", "requests", sid, "--idle", REPLAY_IDLE)
+    assert (again["id"], again["message"]) == (dave.id, "please")

@@ -7,6 +7,7 @@ Every command talks to the server through the SDK (``ourchat.client``) with the 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -34,11 +35,10 @@ from ourchat.cli.common import (
 )
 from ourchat.cli.config_store import Profile
 from ourchat.cli.file_links import FileInfo, link, show_files
-from ourchat.cli.pending import REPLAY_IDLE_SECONDS, replay
-from ourchat.cli.render import describe, event_json, kind
+from ourchat.cli.pending import REPLAY_IDLE_SECONDS
+from ourchat.cli.render import describe, event_json
+from ourchat.cli.session_history import read_history
 from ourchat.client import (
-    E2EESession,
-    Event,
     OurChatClient,
     OurChatRpcError,
     new_key_pair,
@@ -208,6 +208,16 @@ def send(
         str | None,
         typer.Argument(help="the message (markdown); - reads standard input"),
     ] = None,
+    attach: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--attach",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="a file to upload for the session's members and send along (repeatable)",
+        ),
+    ] = None,
     files: Annotated[
         list[str] | None,
         typer.Option("--file", help="the key of an uploaded file to send along (repeatable)"),
@@ -215,20 +225,22 @@ def send(
     as_json: JsonOpt = False,
     server: ServerOpt = None,
 ) -> None:
-    """Send a message to a session, with files uploaded by `ourchat upload --session`."""
+    """Send a message to a session, with files: --attach PATH uploads them first."""
 
     async def main() -> None:
         session_id = await session_arg(server, session)
         body = sys.stdin.read().rstrip("\n") if text == "-" else (text or "")
-        keys = files or []
-        named = [file_commands.recalled(k) or FileInfo(k, k) for k in keys]
-        links = [link(f) for f in named if f.name != f.key]
-        body = "\n".join(part for part in (body, *links) if part.strip())
-        if not body.strip():
-            if not keys:
-                usage_error("Empty message", "give the text to send, or --file KEY")
-            body = " ".join(keys)
+        if not body.strip() and not files and not attach:
+            usage_error("Empty message", "give the text to send, or --attach PATH")
         async with logged_in(server, session=session_id) as (client, profile):
+            uploaded = [
+                await file_commands.upload_one(client, path, session_id=session_id)
+                for path in attach or []
+            ]
+            keys = [*(files or []), *(f.key for f in uploaded)]
+            named = [file_commands.recalled(k) or FileInfo(k, k) for k in keys]
+            links = [link(f) for f in named if f.name != f.key]
+            body = "\n".join(part for part in (body, *links) if part.strip()) or " ".join(keys)
             e2ee = await cli_e2ee.ready_session(client, profile)
             response = await cli_e2ee.send_text(client, e2ee, session_id, body, involved_files=keys)
         if as_json:
@@ -268,35 +280,6 @@ def listen(
                     out.print(await describe(event, names, profile.user_id), markup=False)
 
     run(main, server=server, interrupt_ok=True)
-
-
-async def read_history(
-    client: OurChatClient,
-    session_id: int,
-    *,
-    idle: float,
-    limit: int | None = None,
-    e2ee: E2EESession | None = None,
-) -> list[Event]:
-    """The messages of one session visible to the caller, oldest first.
-
-    There is no history call in the protocol, so this replays the caller's events from the
-    start (see :func:`ourchat.cli.pending.replay`) and keeps that session's messages, dropping
-    recalled ones. With ``e2ee`` the replay also rebuilds its room keys, and encrypted
-    messages come back with the text it can read.
-    """
-    kept: dict[int, Event] = {}
-    replayed = (
-        await e2ee.catch_up(idle=idle) if e2ee is not None else await replay(client, idle=idle)
-    )
-    for event in replayed:
-        variant = kind(event)
-        if variant == "msg" and event.msg.session_id == session_id:
-            kept[event.msg_id] = cli_e2ee.readable(e2ee, event)
-        elif variant == "recall":
-            kept.pop(event.recall.msg_id, None)
-    messages = list(kept.values())
-    return messages[-limit:] if limit else messages
 
 
 def history(

@@ -10,6 +10,7 @@ its name (made unique in the target directory), or at ``-o PATH``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Annotated
@@ -25,18 +26,23 @@ from rich.progress import (
 )
 
 from ourchat.cli import config_store
+from ourchat.cli import e2ee as cli_e2ee
 from ourchat.cli.common import (
     JsonOpt,
     ServerOpt,
     err,
+    fail,
     logged_in,
     out,
     print_json,
+    require_member,
     run,
     session_arg,
 )
+from ourchat.cli.config_store import Profile
 from ourchat.cli.file_links import FileInfo, from_links
-from ourchat.cli.pending import replay
+from ourchat.cli.pending import REPLAY_IDLE_SECONDS, replay
+from ourchat.cli.session_history import read_history
 from ourchat.client import OurChatClient
 
 FILES_RECORD = "files.json"
@@ -111,6 +117,24 @@ def _progress() -> Progress:
     )
 
 
+async def upload_one(
+    client: OurChatClient, file: Path, *, session_id: int | None, auto_clean: bool = False
+) -> FileInfo:
+    """Upload ``file`` with a progress bar (members of ``session_id`` may read it) and note it."""
+    size = (await asyncio.to_thread(file.stat)).st_size
+    with _progress() as progress:
+        task = progress.add_task(f"upload {file.name}", total=size)
+        key = await client.upload_file(
+            file,
+            session_id=session_id,
+            auto_clean=auto_clean,
+            progress=lambda done, _total: progress.update(task, completed=done),
+        )
+    info = FileInfo(key, file.name, size)
+    remember(info)
+    return info
+
+
 def upload(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     session: Annotated[
@@ -129,17 +153,9 @@ def upload(
 
     async def main() -> None:
         session_id = await session_arg(server, session) if session is not None else None
-        size = file.stat().st_size
         async with logged_in(server, session=session_id) as (client, _):
-            with _progress() as progress:
-                task = progress.add_task(f"upload {file.name}", total=size)
-                key = await client.upload_file(
-                    file,
-                    session_id=session_id,
-                    auto_clean=auto_clean,
-                    progress=lambda done, _total: progress.update(task, completed=done),
-                )
-        remember(FileInfo(key, file.name, size))
+            info = await upload_one(client, file, session_id=session_id, auto_clean=auto_clean)
+        key, size = info.key, file.stat().st_size
         if as_json:
             print_json({"key": key, "size": size, "name": file.name, "session_id": session_id})
             return
@@ -156,7 +172,19 @@ def upload(
 
 
 def download(
-    key: Annotated[str, typer.Argument(help="the file's key")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="the file's key; with --session, also its name as the session's history shows it"
+        ),
+    ],
+    session: Annotated[
+        str | None,
+        typer.Option(
+            help="look the file up by name among the files sent in this session (an id, or a "
+            "friend's ocid); the newest one of that name"
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -168,11 +196,22 @@ def download(
     ] = None,
     server: ServerOpt = None,
 ) -> None:
-    """Download a file by its key, under its original name."""
+    """Download a file by its key (or by its name in a session), under its original name."""
 
     async def main() -> None:
-        async with logged_in(server) as (client, _):
-            info = await find_file(client, key)
+        session_id = await session_arg(server, session) if session is not None else None
+        async with logged_in(server, session=session_id) as (client, profile):
+            if session_id is None:
+                info = await find_file(client, file)
+            else:
+                await require_member(client, session_id)
+                info = await file_in_session(client, profile, session_id, file)
+                if info is None:
+                    fail(
+                        f"No file named {file} in session {session_id}",
+                        f"see the files sent there with `ourchat history {session}`",
+                    )
+            key = info.key if info is not None else file
             name = safe_name(info.name, key) if info is not None else safe_name(key, "download")
             if output is None or output.is_dir():
                 target = unique_path(output or Path.cwd(), name)
@@ -189,3 +228,17 @@ def download(
         out.print(f"Saved {size:,} bytes to {target}.", markup=False, soft_wrap=True)
 
     run(main, server=server)
+
+
+async def file_in_session(
+    client: OurChatClient, profile: Profile, session_id: int, name_or_key: str
+) -> FileInfo | None:
+    """The newest file sent in ``session_id`` whose name (or key) is ``name_or_key``."""
+    e2ee = cli_e2ee.open_session(client, profile)
+    messages = await read_history(client, session_id, idle=REPLAY_IDLE_SECONDS, e2ee=e2ee)
+    for message in reversed(messages):
+        for key in reversed(message.msg.involved_files):
+            info = from_links(message.msg.markdown_text, key) or FileInfo(key, key)
+            if name_or_key in (info.name, info.key):
+                return info
+    return None

@@ -13,30 +13,38 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ourchat.client import Event, OurChatClient
+from ourchat.client import FIRST_EVENT_WAIT_SECONDS, Event, OurChatClient
 
 #: Default seconds without any event after which a replay counts as finished.
 REPLAY_IDLE_SECONDS = 1.0
 
 
-async def replay(client: OurChatClient, *, idle: float = REPLAY_IDLE_SECONDS) -> list[Event]:
+async def replay(
+    client: OurChatClient,
+    *,
+    idle: float = REPLAY_IDLE_SECONDS,
+    first_wait: float = FIRST_EVENT_WAIT_SECONDS,
+) -> list[Event]:
     """Every stored event visible to the caller, oldest first.
 
     The replay is over, and the stream closed, at the first event newer than the server's clock
     when this started (so live traffic cannot keep it open), or when no event arrived for
-    ``idle`` seconds.
+    ``idle`` seconds. The first event may take ``first_wait`` seconds: a busy server starts
+    the replay late, and only an account without any event waits that long.
     """
     until = await client.server_time_us()
     events: list[Event] = []
     stream = client.fetch_msgs(0)
     async with contextlib.aclosing(stream):  # type: ignore[type-var]
         iterator = aiter(stream)
+        wait = max(idle, first_wait)
         while True:
             try:
-                async with asyncio.timeout(idle):
+                async with asyncio.timeout(wait):
                     event = await anext(iterator)
             except (TimeoutError, StopAsyncIteration):
                 break
+            wait = idle
             if event.time.ToMicroseconds() > until:
                 break
             events.append(event)

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from ourchat import details
+from ourchat.cli import answered
 from ourchat.cli import e2ee as cli_e2ee
 from ourchat.cli.common import (
     JsonOpt,
@@ -495,11 +496,12 @@ def sessions_allow(
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in(server, session=session_id) as (client, _):
+        async with logged_in(server, session=session_id) as (client, profile):
             user_id = await resolve_user(client, user)
             await client.allow_user_join_session(
                 session_id=session_id, user_id=user_id, accepted=not deny
             )
+            answered.note_answer(profile.server, session_id, user_id, await client.server_time_us())
             who = await Names(client).label(user_id)
         if deny:
             out.print(f"Refused the request of {who} to join session {session_id}.", markup=False)
@@ -518,18 +520,21 @@ def sessions_requests(
 ) -> None:
     """Requests to join a session you are in, from people not in it yet (oldest first).
 
-    A request someone declined stays listed until it expires: the answer goes to the
-    applicant only.
+    Requests you answered with `ourchat sessions allow` are left out (until asked again). One
+    another moderator refused stays listed: the server tells only the applicant.
     """
 
     async def main() -> None:
         session_id = parse_session(session)
-        async with logged_in(server, session=session_id) as (client, _):
+        async with logged_in(server, session=session_id) as (client, profile):
             info = await require_member(client, session_id)
             events = await replay(client, idle=idle)
             names = Names(client)
             requests = []
             for req in pending_join_requests(events, session_id, members=info.members):
+                answer_us = answered.answered_at(profile.server, session_id, req.user_id)
+                if answer_us is not None and req.event.time.ToMicroseconds() <= answer_us:
+                    continue
                 name, ocid = await names.lookup(req.user_id)
                 requests.append(
                     {

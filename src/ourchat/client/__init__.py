@@ -40,13 +40,14 @@ from ourchat.client._errors import (
 )
 from ourchat.client._files import DEFAULT_CHUNK_SIZE, ProgressCallback, file_hash
 from ourchat.client._keys import KeyPair, new_key_pair
-from ourchat.client._messages import Backoff, DisconnectCallback, Event
+from ourchat.client._messages import FIRST_EVENT_WAIT_SECONDS, Backoff, DisconnectCallback, Event
 from ourchat.client._social import ALL_SESSION_VALUES, SessionInfo, SessionValue
 
 __all__ = [
     "ALL_ACCOUNT_VALUES",
     "ALL_SESSION_VALUES",
     "DEFAULT_CHUNK_SIZE",
+    "FIRST_EVENT_WAIT_SECONDS",
     "PUBLIC_ACCOUNT_VALUES",
     "UNREADABLE",
     "AccountValue",

@@ -29,7 +29,7 @@ from ourchat._pb.service.ourchat.msg_delivery.v1.msg_delivery_pb2 import (
 from ourchat._pb.service.ourchat.session.new_session.v1.session_pb2 import NewSessionResponse
 from ourchat.client._client import OurChatClient
 from ourchat.client._errors import OurChatRpcError
-from ourchat.client._messages import Backoff, DisconnectCallback
+from ourchat.client._messages import FIRST_EVENT_WAIT_SECONDS, Backoff, DisconnectCallback
 from ourchat.client._social import SessionValue
 
 ROOM_KEY_BYTES = 32
@@ -364,12 +364,15 @@ class E2EESession:
             request.sent_to.add(note.sender)
             await self._hand_over(note.session_id, request.room_key, note.sender, note.public_key)
 
-    async def catch_up(self, *, idle: float = 0.5) -> list[FetchMsgsResponse]:
+    async def catch_up(
+        self, *, idle: float = 0.5, first_wait: float = FIRST_EVENT_WAIT_SECONDS
+    ) -> list[FetchMsgsResponse]:
         """Replay this account's events up to now, then answer the requests still open.
 
         The first call replays from the start; later calls go on from :attr:`cursor_us`. The
         replay is over after the first event newer than the server's clock when it began
-        (that one is handled as live), or after ``idle`` seconds without an event.
+        (that one is handled as live), or after ``idle`` seconds without an event (the first
+        one may take ``first_wait`` seconds: a busy server starts the replay late).
 
         Returns:
             The events read, oldest first.
@@ -381,12 +384,14 @@ class E2EESession:
         try:
             async with contextlib.aclosing(stream):  # type: ignore[type-var]
                 iterator = aiter(stream)
+                wait = max(idle, first_wait)
                 while True:
                     try:
-                        async with asyncio.timeout(idle):
+                        async with asyncio.timeout(wait):
                             event = await anext(iterator)
                     except (TimeoutError, StopAsyncIteration):
                         break
+                    wait = idle
                     await self.handle(event)
                     replayed.append(event)
                     if event.time.ToMicroseconds() > until:

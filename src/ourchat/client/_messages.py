@@ -32,6 +32,9 @@ Event = FetchMsgsResponse
 
 #: Seconds the server gets to answer the probe that tells it is back after a drop.
 _PROBE_TIMEOUT_SECONDS = 5.0
+#: How long a replay waits for its first event before it counts as empty (a busy server
+#: starts a replay late; only an account without any event waits that long).
+FIRST_EVENT_WAIT_SECONDS = 5.0
 
 #: How many recent msg_ids :meth:`MessagesMixin.events` remembers to drop duplicates.
 _SEEN_MEMORY = 4096

@@ -219,14 +219,26 @@ ROOM_MEMBER_VARIANTS = {
     "joined": "room_member_joined",
     "left": "room_member_left",
     "kicked": "room_member_kicked",
+    "declined": "room_invitation_declined",
 }
 
 
 def room_member(change: str, *, room_id: int, user_id: int) -> tuple[int, bytes]:
-    """A member ``change`` ("joined", "left", "kicked") of a room (live only)."""
+    """A member ``change`` ("joined", "left", "kicked") of a room, or an invitee who
+    "declined" (live only)."""
     return _encode(
         ROOM_MEMBER_VARIANTS[change],
         room_events_pb2.RoomMemberNotification(room_id=room_id, user_id=user_id),
+    )
+
+
+def room_invitation(*, room_id: int, inviter_id: int, title: str) -> tuple[int, bytes]:
+    """An invitation into a room, for the invitee to ring (``room_invitation``, live only)."""
+    return _encode(
+        "room_invitation",
+        room_events_pb2.RoomInvitationNotification(
+            room_id=room_id, inviter_id=inviter_id, title=title
+        ),
     )
 
 

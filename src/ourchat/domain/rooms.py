@@ -11,7 +11,8 @@ kicked nor demoted.
 
 Membership notices (joined / left / kicked) and signals are pushed live on FetchMsgs and never
 stored: joined and left go to the other members, kicked also to the kicked user; a signal goes
-to its target only.
+to its target only. An invitation rings the invitee (``room_invitation``); an invitee who leaves
+without having joined declines it, and the members are told (``room_invitation_declined``).
 """
 
 from __future__ import annotations
@@ -101,13 +102,17 @@ async def invite(deps: Deps, *, caller_id: int, room_id: int, user_id: int) -> N
         AlreadyExists: "user is already invited to this room".
     """
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
-        await _require_room(tx, room_id)
+        room = await _require_room(tx, room_id)
         await _require_admin(tx, room_id, caller_id, details.ONLY_ADMINS_CAN_INVITE)
         if not await is_active_user(tx.conn, user_id):
             raise NotFound(details.USER_NOT_FOUND)
         if await room_store.is_invited(tx.conn, room_id, user_id):
             raise AlreadyExists(details.ALREADY_INVITED_TO_ROOM)
         await room_store.add_invitation(tx.conn, room_id, user_id, caller_id, tx.now_us)
+        _, payload = payloads.room_invitation(
+            room_id=room_id, inviter_id=caller_id, title=room.title or ""
+        )
+        await stored_events.queue_live(tx, payload, (user_id,))
 
 
 async def join(deps: Deps, *, user_id: int, room_id: int) -> list[int]:
@@ -183,7 +188,10 @@ async def members(deps: Deps, *, user_id: int, room_id: int) -> list[int]:
 
 
 async def leave(deps: Deps, *, user_id: int, room_id: int) -> None:
-    """Leave the room (and its call); the remaining members are told. A non-member: nothing.
+    """Leave the room (and its call); the remaining members are told.
+
+    A non-member holding an invitation declines it: the invitation goes and the members are
+    told. Anyone else: nothing.
 
     Raises:
         NotFound: "WebRTC Room Not Found".
@@ -191,6 +199,9 @@ async def leave(deps: Deps, *, user_id: int, room_id: int) -> None:
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
         room = await _require_room(tx, room_id)
         if not await room_store.remove_member(tx.conn, room_id, user_id):
+            if await room_store.take_invitation(tx.conn, room_id, user_id):
+                members = await room_store.member_ids(tx.conn, room_id)
+                await _notify(tx, "declined", room_id, user_id, members)
             return
         await _note_emptiness(tx, room)
         await _notify(tx, "left", room_id, user_id, await room_store.member_ids(tx.conn, room_id))

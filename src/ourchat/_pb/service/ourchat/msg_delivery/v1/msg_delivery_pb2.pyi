@@ -39,7 +39,7 @@ class FetchMsgsRequest(_message.Message):
     def __init__(self, time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., announcement_only: _Optional[bool] = ...) -> None: ...
 
 class FetchMsgsResponse(_message.Message):
-    __slots__ = ("msg", "invite_user_to_session", "friend_invitation_result_notification", "recall", "join_session_approval", "allow_user_join_session_notification", "new_friend_invitation_notification", "announcement_response", "accept_session_approval", "receive_room_key", "send_room_key", "update_room_key", "signal", "room_member_joined", "room_member_left", "room_member_kicked", "msg_id", "time")
+    __slots__ = ("msg", "invite_user_to_session", "friend_invitation_result_notification", "recall", "join_session_approval", "allow_user_join_session_notification", "new_friend_invitation_notification", "announcement_response", "accept_session_approval", "receive_room_key", "send_room_key", "update_room_key", "signal", "room_member_joined", "room_member_left", "room_member_kicked", "room_invitation", "room_invitation_declined", "msg_id", "time")
     MSG_FIELD_NUMBER: _ClassVar[int]
     INVITE_USER_TO_SESSION_FIELD_NUMBER: _ClassVar[int]
     FRIEND_INVITATION_RESULT_NOTIFICATION_FIELD_NUMBER: _ClassVar[int]
@@ -56,6 +56,8 @@ class FetchMsgsResponse(_message.Message):
     ROOM_MEMBER_JOINED_FIELD_NUMBER: _ClassVar[int]
     ROOM_MEMBER_LEFT_FIELD_NUMBER: _ClassVar[int]
     ROOM_MEMBER_KICKED_FIELD_NUMBER: _ClassVar[int]
+    ROOM_INVITATION_FIELD_NUMBER: _ClassVar[int]
+    ROOM_INVITATION_DECLINED_FIELD_NUMBER: _ClassVar[int]
     MSG_ID_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     msg: Msg
@@ -74,9 +76,11 @@ class FetchMsgsResponse(_message.Message):
     room_member_joined: _room_events_pb2.RoomMemberNotification
     room_member_left: _room_events_pb2.RoomMemberNotification
     room_member_kicked: _room_events_pb2.RoomMemberNotification
+    room_invitation: _room_events_pb2.RoomInvitationNotification
+    room_invitation_declined: _room_events_pb2.RoomMemberNotification
     msg_id: int
     time: _timestamp_pb2.Timestamp
-    def __init__(self, msg: _Optional[_Union[Msg, _Mapping]] = ..., invite_user_to_session: _Optional[_Union[_invite_user_to_session_pb2.InviteUserToSession, _Mapping]] = ..., friend_invitation_result_notification: _Optional[_Union[_accept_friend_invitation_pb2.FriendInvitationResultNotification, _Mapping]] = ..., recall: _Optional[_Union[_recall_pb2.RecallNotification, _Mapping]] = ..., join_session_approval: _Optional[_Union[_join_session_pb2.JoinSessionApproval, _Mapping]] = ..., allow_user_join_session_notification: _Optional[_Union[_allow_user_join_session_pb2.AllowUserJoinSessionNotification, _Mapping]] = ..., new_friend_invitation_notification: _Optional[_Union[_add_friend_pb2.NewFriendInvitationNotification, _Mapping]] = ..., announcement_response: _Optional[_Union[_announcement_pb2.AnnouncementResponse, _Mapping]] = ..., accept_session_approval: _Optional[_Union[_invite_user_to_session_pb2.AcceptSessionNotification, _Mapping]] = ..., receive_room_key: _Optional[_Union[_session_room_key_pb2.ReceiveRoomKeyNotification, _Mapping]] = ..., send_room_key: _Optional[_Union[_session_room_key_pb2.SendRoomKeyNotification, _Mapping]] = ..., update_room_key: _Optional[_Union[_session_room_key_pb2.UpdateRoomKeyNotification, _Mapping]] = ..., signal: _Optional[_Union[_room_events_pb2.SignalNotification, _Mapping]] = ..., room_member_joined: _Optional[_Union[_room_events_pb2.RoomMemberNotification, _Mapping]] = ..., room_member_left: _Optional[_Union[_room_events_pb2.RoomMemberNotification, _Mapping]] = ..., room_member_kicked: _Optional[_Union[_room_events_pb2.RoomMemberNotification, _Mapping]] = ..., msg_id: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, msg: _Optional[_Union[Msg, _Mapping]] = ..., invite_user_to_session: _Optional[_Union[_invite_user_to_session_pb2.InviteUserToSession, _Mapping]] = ..., friend_invitation_result_notification: _Optional[_Union[_accept_friend_invitation_pb2.FriendInvitationResultNotification, _Mapping]] = ..., recall: _Optional[_Union[_recall_pb2.RecallNotification, _Mapping]] = ..., join_session_approval: _Optional[_Union[_join_session_pb2.JoinSessionApproval, _Mapping]] = ..., allow_user_join_session_notification: _Optional[_Union[_allow_user_join_session_pb2.AllowUserJoinSessionNotification, _Mapping]] = ..., new_friend_invitation_notification: _Optional[_Union[_add_friend_pb2.NewFriendInvitationNotification, _Mapping]] = ..., announcement_response: _Optional[_Union[_announcement_pb2.AnnouncementResponse, _Mapping]] = ..., accept_session_approval: _Optional[_Union[_invite_user_to_session_pb2.AcceptSessionNotification, _Mapping]] = ..., receive_room_key: _Optional[_Union[_session_room_key_pb2.ReceiveRoomKeyNotification, _Mapping]] = ..., send_room_key: _Optional[_Union[_session_room_key_pb2.SendRoomKeyNotification, _Mapping]] = ..., update_room_key: _Optional[_Union[_session_room_key_pb2.UpdateRoomKeyNotification, _Mapping]] = ..., signal: _Optional[_Union[_room_events_pb2.SignalNotification, _Mapping]] = ..., room_member_joined: _Optional[_Union[_room_events_pb2.RoomMemberNotification, _Mapping]] = ..., room_member_left: _Optional[_Union[_room_events_pb2.RoomMemberNotification, _Mapping]] = ..., room_member_kicked: _Optional[_Union[_room_events_pb2.RoomMemberNotification, _Mapping]] = ..., room_invitation: _Optional[_Union[_room_events_pb2.RoomInvitationNotification, _Mapping]] = ..., room_invitation_declined: _Optional[_Union[_room_events_pb2.RoomMemberNotification, _Mapping]] = ..., msg_id: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Msg(_message.Message):
     __slots__ = ("markdown_text", "involved_files", "session_id", "sender_id", "is_encrypted")

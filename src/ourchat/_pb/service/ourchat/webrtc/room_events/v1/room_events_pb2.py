@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from ourchat._pb.service.ourchat.webrtc.signal.v1 import signal_pb2 as service_dot_ourchat_dot_webrtc_dot_signal_dot_v1_dot_signal__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n7service/ourchat/webrtc/room_events/v1/room_events.proto\x12%service.ourchat.webrtc.room_events.v1\x1a-service/ourchat/webrtc/signal/v1/signal.proto\"\xcc\x01\n\x12SignalNotification\x12\x0f\n\x07room_id\x18\x01 \x01(\x04\x12\x14\n\x0c\x66rom_user_id\x18\x02 \x01(\x04\x12\x41\n\x0bsignal_type\x18\x03 \x01(\x0e\x32,.service.ourchat.webrtc.signal.v1.SignalType\x12\x0b\n\x03sdp\x18\x04 \x01(\t\x12\x15\n\rice_candidate\x18\x05 \x01(\t\x12\x0f\n\x07sdp_mid\x18\x06 \x01(\t\x12\x17\n\x0fsdp_mline_index\x18\x07 \x01(\r\":\n\x16RoomMemberNotification\x12\x0f\n\x07room_id\x18\x01 \x01(\x04\x12\x0f\n\x07user_id\x18\x02 \x01(\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n7service/ourchat/webrtc/room_events/v1/room_events.proto\x12%service.ourchat.webrtc.room_events.v1\x1a-service/ourchat/webrtc/signal/v1/signal.proto\"\xcc\x01\n\x12SignalNotification\x12\x0f\n\x07room_id\x18\x01 \x01(\x04\x12\x14\n\x0c\x66rom_user_id\x18\x02 \x01(\x04\x12\x41\n\x0bsignal_type\x18\x03 \x01(\x0e\x32,.service.ourchat.webrtc.signal.v1.SignalType\x12\x0b\n\x03sdp\x18\x04 \x01(\t\x12\x15\n\rice_candidate\x18\x05 \x01(\t\x12\x0f\n\x07sdp_mid\x18\x06 \x01(\t\x12\x17\n\x0fsdp_mline_index\x18\x07 \x01(\r\":\n\x16RoomMemberNotification\x12\x0f\n\x07room_id\x18\x01 \x01(\x04\x12\x0f\n\x07user_id\x18\x02 \x01(\x04\"P\n\x1aRoomInvitationNotification\x12\x0f\n\x07room_id\x18\x01 \x01(\x04\x12\x12\n\ninviter_id\x18\x02 \x01(\x04\x12\r\n\x05title\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,4 +36,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SIGNALNOTIFICATION']._serialized_end=350
   _globals['_ROOMMEMBERNOTIFICATION']._serialized_start=352
   _globals['_ROOMMEMBERNOTIFICATION']._serialized_end=410
+  _globals['_ROOMINVITATIONNOTIFICATION']._serialized_start=412
+  _globals['_ROOMINVITATIONNOTIFICATION']._serialized_end=492
 # @@protoc_insertion_point(module_scope)

@@ -30,3 +30,13 @@ class RoomMemberNotification(_message.Message):
     room_id: int
     user_id: int
     def __init__(self, room_id: _Optional[int] = ..., user_id: _Optional[int] = ...) -> None: ...
+
+class RoomInvitationNotification(_message.Message):
+    __slots__ = ("room_id", "inviter_id", "title")
+    ROOM_ID_FIELD_NUMBER: _ClassVar[int]
+    INVITER_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    room_id: int
+    inviter_id: int
+    title: str
+    def __init__(self, room_id: _Optional[int] = ..., inviter_id: _Optional[int] = ..., title: _Optional[str] = ...) -> None: ...
