@@ -129,6 +129,7 @@ function UsersPanel() {
   const [users, setUsers] = useState<UserInfo[]>([]);
   const [total, setTotal] = useState(0);
   const [searched, setSearched] = useState("");
+  const [shown, setShown] = useState(1);
   const [banFor, setBanFor] = useState(0);
   const [reason, setReason] = useState("");
   const act = useAction();
@@ -140,6 +141,7 @@ function UsersPanel() {
       });
       setUsers(r.users);
       setTotal(r.totalCount);
+      setShown(r.page);
     });
   useEffect(() => void load(searched, pageNo), [searched, pageNo]);
   const seconds = BAN_DURATIONS[banFor];
@@ -232,7 +234,7 @@ function UsersPanel() {
           ←
         </button>
         <span data-testid="users-page">
-          {pageNo} / {Math.max(1, Math.ceil(total / PAGE_SIZE))}
+          {shown} / {Math.max(1, Math.ceil(total / PAGE_SIZE))}
         </span>
         <button type="button" aria-label={t.nextPage} disabled={pageNo * PAGE_SIZE >= total} onClick={() => setPageNo(pageNo + 1)}>
           →
