@@ -28,7 +28,7 @@ import {
 } from "../state/timeline";
 import { api } from "./api";
 import { createE2ee, startE2ee } from "./e2ee/account";
-import { login, type Login } from "./login";
+import { login, signedOutBecause, type Login } from "./login";
 
 export interface UserInfo {
   id: bigint;
@@ -111,8 +111,10 @@ export class ChatClient {
         },
         classify: (err) => {
           if (isMaintenance(err)) return { kind: "maintenance" };
-          const c = ConnectError.from(err).code;
-          return { kind: c === Code.Unauthenticated ? "unauthenticated" : "other" };
+          const e = ConnectError.from(err);
+          if (e.code !== Code.Unauthenticated) return { kind: "other" };
+          signedOutBecause.set(e.rawMessage);
+          return { kind: "unauthenticated" };
         },
         sleep,
       },

@@ -6,7 +6,7 @@ import { generateKeyPair, savePrivateKey, savePublicKey } from "../../state/keys
 import { passwordStrength } from "../../state/strength";
 import { api } from "../api";
 import { useStrings } from "../hooks";
-import { login } from "../login";
+import { login, signedOutBecause } from "../login";
 import { PrefsBar } from "../PrefsBar";
 
 export function downloadBlob(name: string, blob: Blob): void {
@@ -26,7 +26,11 @@ export function AuthScreen() {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(() => {
+    const why = signedOutBecause.get();
+    signedOutBecause.set(null);
+    return why === null ? null : errorText(t, why);
+  });
   const [unverified, setUnverified] = useState(false);
   const [backup, setBackup] = useState<{ pem: string; ocid: string; done: () => void } | null>(null);
 

@@ -1,5 +1,5 @@
 /** Groups: create, ask to join, answer join requests, and manage a group I am in. */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { ROLE_ADMIN, ROLE_OWNER, type ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
@@ -187,12 +187,8 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
   );
 }
 
-const DURATIONS: [string, bigint | null][] = [
-  ["10 min", 600n],
-  ["1 h", 3600n],
-  ["1 d", 86400n],
-  ["∞", null],
-];
+/** Mute and ban lengths in seconds (null: until lifted), labelled by `t.durations`. */
+const DURATIONS: (bigint | null)[] = [600n, 3600n, 86400n, null];
 
 function ManageGroup({ client, sessionId }: { client: ChatClient; sessionId: bigint }) {
   const t = useStrings();
@@ -204,10 +200,12 @@ function ManageGroup({ client, sessionId }: { client: ChatClient; sessionId: big
   const [invitee, setInvitee] = useState("");
   const [duration, setDuration] = useState(0);
   const act = useAction();
+  // Roles and members change without an event: read them afresh when the panel opens.
+  useEffect(() => client.ensureSession(sessionId, true), [sessionId]);
   if (s === undefined) return null;
   const myRole = s.roles.get(client.login.userId) ?? 1n;
   const canManage = myRole === ROLE_ADMIN || myRole === ROLE_OWNER;
-  const seconds = DURATIONS[duration][1];
+  const seconds = DURATIONS[duration];
   const length = seconds === null ? undefined : { seconds, nanos: 0 };
   const refresh = () => client.ensureSession(sessionId, true);
   return (
@@ -262,9 +260,9 @@ function ManageGroup({ client, sessionId }: { client: ChatClient; sessionId: big
         <label class="inline-label">
           {t.duration}
           <select value={duration} onChange={(e) => setDuration(Number(e.currentTarget.value))}>
-            {DURATIONS.map(([label], i) => (
-              <option value={i} key={label}>
-                {label}
+            {DURATIONS.map((_, i) => (
+              <option value={i} key={i}>
+                {t.durations[i]}
               </option>
             ))}
           </select>
@@ -279,7 +277,7 @@ function ManageGroup({ client, sessionId }: { client: ChatClient; sessionId: big
               <span>
                 {who} <span class="muted">({roleName(t, role)})</span>
               </span>
-              {canManage && m !== client.login.userId && (
+              {canManage && m !== client.login.userId && rank(role) < rank(myRole) && (
                 <span class="actions">
                   <button type="button" aria-label={`${t.mute} ${who}`} onClick={() => void act.run(() => api.chat.muteUser({ sessionId, userIds: [m], duration: length }), t.saved)}>
                     {t.mute}
@@ -321,6 +319,11 @@ function ManageGroup({ client, sessionId }: { client: ChatClient; sessionId: big
       <Feedback error={act.error} note={act.note} />
     </div>
   );
+}
+
+/** Owner 3 > admin 2 > member 1: one acts only on those ranked strictly below. */
+function rank(role: bigint): number {
+  return role === ROLE_OWNER ? 3 : role === ROLE_ADMIN ? 2 : 1;
 }
 
 function roleName(t: ReturnType<typeof useStrings>, role: bigint): string {
