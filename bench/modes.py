@@ -34,6 +34,8 @@ class Mode:
     abuse_streams: int = 2000
     abuse_uploads: int = 10
     max_count: int = 200_000
+    #: Repetitions of figure 4 (fresh servers holding ``idle_streams`` each time).
+    idle_reps: int = 1
 
 
 QUICK = Mode(
@@ -55,7 +57,7 @@ FULL = Mode(
     window_s=4.0,
     warmup_s=0.5,
     latency_window_s=5.0,
-    idle_streams=10_000,
+    idle_streams=50_000,
     replay_events=100_000,
     health_window_s=4.0,
     extended=True,

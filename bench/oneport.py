@@ -1,141 +1,196 @@
-"""The one port's cost: native gRPC through the front vs grpcio direct, and gRPC-Web rates.
+"""Figure 9: what the one port costs, and gRPC-Web beside native gRPC, on one server process.
 
-``python -m bench.oneport [--seconds S]`` starts one server process and measures, in one run:
+The public port is the front: it reads the first bytes of a connection and joins native gRPC
+connections to grpcio's internal loopback port of the same process. This server prints that
+internal port, so one run can measure, interleaved repetition by repetition:
 
-* native SendMsg calls/s (16 in flight on 4 connections) and single-call latency (p50/p99)
-  through the public port (the front joins each connection to grpcio) and straight to grpcio's
-  internal port of the same process: the ratio is the front's cost;
-* gRPC-Web unary calls/s (GetServerInfo over HTTP/1.1, 16 in flight);
-* gRPC-Web stream deliveries/s (one FetchMsgs stream read over HTTP/1.1 while a native client
-  sends into its session as fast as the server takes it).
-
-The figures are printed and written as JSON (``--out``).
+* native SendMsg calls/s (4 connections, 4 calls in flight each) through the public port and
+  straight to grpcio's internal port: their ratio is the front's cost;
+* one SendMsg at a time (p50/p99) on both paths;
+* GetServerInfo calls/s over gRPC-Web (HTTP/1.1, 16 in flight) beside the same calls over
+  native gRPC through the public port (4 connections, 4 in flight each);
+* deliveries/s on one FetchMsgs stream read over gRPC-Web beside one read natively, while a
+  native client sends into the session as fast as the server takes it.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
-import os
-import statistics
 import struct
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from bench import driver, procs
-from bench.loops import channels, closed_loop, unary
+from bench.loops import (
+    Metadata,
+    channels,
+    close_all,
+    closed_loop,
+    open_stream,
+    unary,
+    wait_counts,
+)
+from bench.modes import Mode
+from bench.results import Figure
+from bench.stats import latency_summary
 
-SEND_MSG = "/service.ourchat.v1.OurChatService/SendMsg"
-FETCH_MSGS = "/service.ourchat.v1.OurChatService/FetchMsgs"
 GET_SERVER_INFO = "/service.basic.v1.BasicService/GetServerInfo"
+#: Calls in flight for the unary rates: connections x calls each (gRPC-Web: HTTP/1.1 clients).
+CONNECTIONS = 4
+IN_FLIGHT_EACH = 4
+#: Sequential calls timed for the latency rows.
+LATENCY_CALLS = 400
+#: Messages sent for each stream delivery rate.
+STREAM_MESSAGES = 2000
+WEB_HEADERS = {"content-type": "application/grpc-web+proto"}
 
+#: The server process: ``ourchat serve``'s server, writing its two ports to a file.
 _CHILD = """
-import asyncio, json, sys
+import asyncio, json, signal, sys
 from ourchat.config import Settings
 from ourchat.server.app import OurChatServer
 
 async def main():
     server = OurChatServer(Settings())
     await server.start()
-    print(json.dumps({"port": server.port, "grpc_port": server.grpc_port}), flush=True)
-    await asyncio.to_thread(sys.stdin.read)
+    with open(sys.argv[1], "w") as out:
+        json.dump({"port": server.port, "grpc_port": server.grpc_port}, out)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
     await server.stop(grace=1)
 
 asyncio.run(main())
 """
 
 
-def _start(data_dir: Path) -> tuple[subprocess.Popen[str], int, int]:
+async def start_server(root: Path, log_dir: Path) -> tuple[procs.ServerProcess, str]:
+    """Figure 9's server; returns it (its target is the public port) and grpcio's target."""
+    data_dir = root / "oneport"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ports_file = data_dir / "ports.json"
+    port = procs.free_port()
     env = procs.ourchat_env(cheap_argon2=True)
-    env.update(OURCHAT_PORT=str(procs.free_port()), OURCHAT_DATA_DIR=str(data_dir))
-    child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD],
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+    env.update(OURCHAT_PORT=str(port), OURCHAT_DATA_DIR=str(data_dir / "data"))
+    server = procs.ServerProcess(
+        "ourchat-oneport", [sys.executable, "-c", _CHILD, str(ports_file)], env, port, log_dir
     )
-    assert child.stdout is not None
-    ports = json.loads(child.stdout.readline())
-    return child, int(ports["port"]), int(ports["grpc_port"])
+    server.start()
+    try:
+        await server.wait_ready(driver.PING_METHOD, b"")
+        deadline = time.monotonic() + procs.START_TIMEOUT_S
+        while not ports_file.exists() or not ports_file.read_text():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"ourchat-oneport wrote no ports:\n{server.log_tail()}")
+            await asyncio.sleep(0.05)
+        ports = json.loads(ports_file.read_text())
+    except BaseException:
+        server.stop()
+        raise
+    return server, f"{procs.HOST}:{int(ports['grpc_port'])}"
 
 
-async def _send_rate(target: str, token: str, session: int, seconds: float) -> float:
-    metadata = (("authorization", f"Bearer {token}"),)
-    async with channels(target, 4) as chans:
-        callers = [unary(c, SEND_MSG, driver.send_request(session), metadata) for c in chans]
-        result = await closed_loop(callers, 4, seconds, 10_000_000)
+async def native_rate(
+    target: str, method: str, request: bytes, metadata: Metadata, seconds: float
+) -> float:
+    async with channels(target, CONNECTIONS) as chans:
+        callers = [unary(c, method, request, metadata) for c in chans]
+        await closed_loop(callers, IN_FLIGHT_EACH, min(0.5, seconds), 10_000_000)
+        result = await closed_loop(callers, IN_FLIGHT_EACH, seconds, 10_000_000)
     if result.errors:
-        raise RuntimeError(f"SendMsg failed on {target}: {result.first_error}")
+        raise RuntimeError(f"{method} failed on {target}: {result.first_error}")
     return result.rate
 
 
-async def _send_latency(target: str, token: str, session: int, count: int) -> tuple[float, float]:
-    metadata = (("authorization", f"Bearer {token}"),)
+async def send_latencies(
+    target: str, account: driver.Account, session: int, count: int = LATENCY_CALLS
+) -> list[float]:
     async with channels(target, 1) as (channel,):
-        call = unary(channel, SEND_MSG, driver.send_request(session), metadata)
+        call = unary(
+            channel, driver.SEND_MSG_METHOD, driver.send_request(session), account.metadata
+        )
         await call()
         times = []
         for _ in range(count):
             started = time.perf_counter()
             await call()
             times.append(time.perf_counter() - started)
-    times.sort()
-    return statistics.median(times) * 1000, times[int(len(times) * 0.99) - 1] * 1000
+    return times
 
 
-def _web_body(message: bytes) -> bytes:
+def web_body(message: bytes) -> bytes:
+    """A gRPC-Web request body holding one message."""
     return struct.pack(">BI", 0, len(message)) + message
 
 
-async def _web_unary_rate(base: str, seconds: float) -> float:
-    headers = {"content-type": "application/grpc-web+proto"}
+async def web_unary_rate(base: str, seconds: float) -> float:
     done = 0
-    end = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_connections=16)) as http:
+    in_flight = CONNECTIONS * IN_FLIGHT_EACH
+    limits = httpx.Limits(max_connections=in_flight)
+    async with httpx.AsyncClient(base_url=base, limits=limits) as http:
 
-        async def worker() -> None:
+        async def worker(end: float) -> None:
             nonlocal done
             while time.perf_counter() < end:
-                response = await http.post(GET_SERVER_INFO, content=_web_body(b""), headers=headers)
+                response = await http.post(
+                    GET_SERVER_INFO, content=web_body(b""), headers=WEB_HEADERS
+                )
                 if b"grpc-status:0" not in response.content:
                     raise RuntimeError(f"gRPC-Web call failed: {response.content[-60:]!r}")
                 done += 1
 
+        warm_end = time.perf_counter() + min(0.5, seconds)
+        await asyncio.gather(*(worker(warm_end) for _ in range(in_flight)))
+        done = 0
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(16)))
+        await asyncio.gather(*(worker(started + seconds) for _ in range(in_flight)))
         return done / (time.perf_counter() - started)
 
 
-async def _web_stream_rate(
-    base: str, target: str, sender: driver.Account, reader: driver.Account, session: int, count: int
+async def _flood(target: str, sender: driver.Account, session: int, count: int) -> None:
+    """Send ``count`` messages into ``session`` as fast as the server takes them."""
+    async with channels(target, CONNECTIONS) as chans:
+        callers = [
+            unary(c, driver.SEND_MSG_METHOD, driver.send_request(session), sender.metadata)
+            for c in chans
+        ]
+        result = await closed_loop(callers, IN_FLIGHT_EACH, 120, count)
+    if result.errors:
+        raise RuntimeError(f"SendMsg failed while streaming: {result.first_error}")
+
+
+async def web_stream_rate(
+    base: str,
+    target: str,
+    sender: driver.Account,
+    reader: driver.Account,
+    session: int,
+    count: int = STREAM_MESSAGES,
 ) -> float:
+    """Deliveries/s on one gRPC-Web FetchMsgs stream, first to last message.
+
+    The stream asks for everything since before the sends: messages sent before it is
+    subscribed are replayed, so none is missed whenever the server starts it.
+    """
     since = await driver.server_time_us(target)
-    headers = {
-        "content-type": "application/grpc-web+proto",
-        "authorization": f"Bearer {reader.token}",
-    }
+    headers = {**WEB_HEADERS, "authorization": f"Bearer {reader.token}"}
     received = 0
-    first: float | None = None
+    first = last = 0.0
     got_all = asyncio.Event()
 
     async def read() -> None:
-        nonlocal received, first
+        nonlocal received, first, last
         buffer = b""
+        body = web_body(driver.fetch_request(since))
         async with (
             httpx.AsyncClient(base_url=base, timeout=None) as http,
-            http.stream(
-                "POST", FETCH_MSGS, content=_web_body(driver.fetch_request(since)), headers=headers
-            ) as response,
+            http.stream("POST", driver.FETCH_MSGS_METHOD, content=body, headers=headers) as resp,
         ):
-            async for chunk in response.aiter_raw():
+            async for chunk in resp.aiter_raw():
                 buffer += chunk
                 while len(buffer) >= 5:
                     flag, length = struct.unpack(">BI", buffer[:5])
@@ -144,73 +199,142 @@ async def _web_stream_rate(
                     buffer = buffer[5 + length :]
                     if flag == 0:
                         received += 1
-                        first = first or time.perf_counter()
+                        last = time.perf_counter()
+                        first = first or last
                         if received >= count:
                             got_all.set()
                             return
 
     reading = asyncio.create_task(read())
-    await asyncio.sleep(0.5)
-    metadata = sender.metadata
-    async with channels(target, 4) as chans:
-        callers = [unary(c, SEND_MSG, driver.send_request(session), metadata) for c in chans]
-        await closed_loop(callers, 4, 120, count)
-    await asyncio.wait_for(got_all.wait(), 120)
-    finished = time.perf_counter()
-    reading.cancel()
-    assert first is not None
-    return (received - 1) / (finished - first)
+    try:
+        await asyncio.sleep(0.3)
+        await _flood(target, sender, session, count)
+        await asyncio.wait_for(got_all.wait(), 120)
+    finally:
+        reading.cancel()
+        await asyncio.gather(reading, return_exceptions=True)
+    return (received - 1) / (last - first) if last > first else 0.0
 
 
-async def measure(seconds: float) -> dict[str, Any]:
-    """Every figure of this benchmark, from one server process."""
-    with tempfile.TemporaryDirectory(prefix="ourchat-oneport-") as tmp:
-        child, port, grpc_port = _start(Path(tmp) / "data")
+async def native_stream_rate(
+    target: str,
+    sender: driver.Account,
+    reader: driver.Account,
+    session: int,
+    count: int = STREAM_MESSAGES,
+) -> float:
+    """Deliveries/s on one native FetchMsgs stream, first to last message."""
+    since = await driver.server_time_us(target)
+    first = 0.0
+
+    def on_frame(_frame: bytes, at: float) -> None:
+        nonlocal first
+        first = first or at
+
+    async with channels(target, 1) as (channel,):
+        stream = open_stream(
+            channel,
+            driver.FETCH_MSGS_METHOD,
+            driver.fetch_request(since),
+            reader.metadata,
+            on_frame=on_frame,
+        )
         try:
-            public, internal = f"{procs.HOST}:{port}", f"{procs.HOST}:{grpc_port}"
-            await driver.server_time_us(public)
-            alice, bob = await driver.register(public, 2, "oneport")
-            session = await driver.group(public, alice, [bob])
-            figures: dict[str, Any] = {}
-            rates: dict[str, list[float]] = {"front": [], "direct": []}
-            for _ in range(2):  # interleaved, so drift on a shared machine hits both
-                rates["front"].append(await _send_rate(public, alice.token, session, seconds))
-                rates["direct"].append(await _send_rate(internal, alice.token, session, seconds))
-            figures["send_msg_per_s_one_port"] = max(rates["front"])
-            figures["send_msg_per_s_grpcio_direct"] = max(rates["direct"])
-            figures["send_msg_ratio_one_port_vs_direct"] = max(rates["front"]) / max(
-                rates["direct"]
-            )
-            for name, target in (("one_port", public), ("grpcio_direct", internal)):
-                p50, p99 = await _send_latency(target, alice.token, session, 400)
-                figures[f"send_msg_latency_ms_p50_{name}"] = p50
-                figures[f"send_msg_latency_ms_p99_{name}"] = p99
-            base = f"http://{public}"
-            figures["grpc_web_unary_per_s"] = await _web_unary_rate(base, seconds)
-            figures["grpc_web_stream_deliveries_per_s"] = await _web_stream_rate(
-                base, public, alice, bob, session, 2000
-            )
-            figures["cpus"] = os.cpu_count()
-            return figures
+            await asyncio.sleep(0.3)
+            await _flood(target, sender, session, count)
+            if not await wait_counts([stream], [count], 120):
+                raise RuntimeError(f"native stream got {stream.count} of {count}")
+            if stream.error:
+                raise RuntimeError(f"native stream failed: {stream.error}")
         finally:
-            assert child.stdin is not None
-            child.stdin.close()
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            await close_all([stream])
+    return (stream.count - 1) / (stream.last_at - first) if stream.last_at > first else 0.0
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="length of each rate run")
-    parser.add_argument("--out", type=Path, default=Path("bench-oneport.json"))
-    args = parser.parse_args()
-    figures = asyncio.run(measure(args.seconds))
-    for name, value in figures.items():
-        print(f"{name:45} {value:10.2f}" if isinstance(value, float) else f"{name:45} {value}")
-    args.out.write_text(json.dumps(figures, indent=2) + "\n")
+def _figures(mode: Mode) -> dict[str, Figure]:
+    calls = f"{CONNECTIONS} connections x {IN_FLIGHT_EACH} calls in flight"
+    direct = "grpcio direct"
+    return {
+        "send": Figure(
+            key="oneport_send",
+            title="Native SendMsg/s through the one port vs straight to grpcio",
+            unit="calls/s",
+            higher_is_better=True,
+            baseline_label=direct,
+            notes=(
+                f"one server process; {calls}, {mode.window_s:g} s windows, the two paths "
+                "interleaved in each repetition; the counterpart calls grpcio's internal "
+                "loopback port of the same process"
+            ),
+        ),
+        "p50": Figure(
+            key="oneport_latency_p50",
+            title="SendMsg p50, one call at a time, one port vs grpcio direct",
+            unit="ms",
+            higher_is_better=False,
+            baseline_label=direct,
+            notes=f"{LATENCY_CALLS} sequential calls on one connection per path",
+        ),
+        "p99": Figure(
+            key="oneport_latency_p99",
+            title="SendMsg p99, one call at a time, one port vs grpcio direct",
+            unit="ms",
+            higher_is_better=False,
+            baseline_label=direct,
+            notes=f"{LATENCY_CALLS} sequential calls on one connection per path",
+        ),
+        "web_unary": Figure(
+            key="grpc_web_unary",
+            title="gRPC-Web unary calls/s (GetServerInfo) vs native gRPC, both on the one port",
+            unit="calls/s",
+            higher_is_better=True,
+            baseline_label="native",
+            notes=(
+                f"gRPC-Web: {CONNECTIONS * IN_FLIGHT_EACH} HTTP/1.1 requests in flight (httpx); "
+                f"native: {calls}; {mode.window_s:g} s windows"
+            ),
+        ),
+        "web_stream": Figure(
+            key="grpc_web_stream",
+            title="Deliveries/s on one FetchMsgs stream, gRPC-Web vs native",
+            unit="deliveries/s",
+            higher_is_better=True,
+            baseline_label="native",
+            notes=(
+                f"{STREAM_MESSAGES:,} messages sent natively ({calls}) into a 2-member session "
+                "while the other member reads one stream; first to last delivery"
+            ),
+        ),
+    }
 
 
-if __name__ == "__main__":
-    main()
+async def oneport(root: Path, log_dir: Path, mode: Mode) -> list[Figure]:
+    """Figure 9 on a fresh server process."""
+    server, internal = await start_server(root, log_dir)
+    figs = _figures(mode)
+    try:
+        public = server.target
+        alice, bob = await driver.register(public, 2, "oneport")
+        session = await driver.befriend(public, alice, bob)
+        base = f"http://{public}"
+        send_request = driver.send_request(session)
+        for _ in range(mode.reps):
+            for fig_side, target in (("ourchat", public), ("bare", internal)):
+                rate = await native_rate(
+                    target, driver.SEND_MSG_METHOD, send_request, alice.metadata, mode.window_s
+                )
+                getattr(figs["send"], fig_side).append(rate)
+                times = latency_summary(await send_latencies(target, alice, session))
+                getattr(figs["p50"], fig_side).append(times["p50_ms"])
+                getattr(figs["p99"], fig_side).append(times["p99_ms"])
+            figs["web_unary"].ourchat.append(await web_unary_rate(base, mode.window_s))
+            figs["web_unary"].bare.append(
+                await native_rate(public, GET_SERVER_INFO, b"", (), mode.window_s)
+            )
+            figs["web_stream"].ourchat.append(
+                await web_stream_rate(base, public, alice, bob, session)
+            )
+            figs["web_stream"].bare.append(await native_stream_rate(public, alice, bob, session))
+    finally:
+        server.stop()
+    return list(figs.values())

@@ -21,7 +21,19 @@ from pathlib import Path
 
 import grpc
 
-from bench import abuse, driver, figures, health, holders, idle, procs, profile, replay, targets
+from bench import (
+    abuse,
+    driver,
+    figures,
+    health,
+    holders,
+    idle,
+    oneport,
+    procs,
+    profile,
+    replay,
+    targets,
+)
 from bench.figures import World
 from bench.loops import describe
 from bench.modes import Mode
@@ -31,7 +43,17 @@ from bench.results import Figure, RunResult
 Say = Callable[[str], None]
 KIB = 1024
 #: The parts of a run that ``--only`` can pick.
-FIGURE_NAMES = ("send", "fanout", "latency", "replay", "idle", "auth", "abuse", "extended")
+FIGURE_NAMES = (
+    "send",
+    "fanout",
+    "latency",
+    "replay",
+    "idle",
+    "auth",
+    "abuse",
+    "oneport",
+    "extended",
+)
 
 
 @dataclass(frozen=True)
@@ -82,10 +104,12 @@ def environment(mode: Mode) -> dict[str, object]:
             "account. "
             + (
                 "Quick mode: one repetition, short windows, "
-                f"{mode.idle_streams:,} idle streams instead of 10,000, "
+                f"{mode.idle_streams:,} idle streams instead of 50,000, "
                 f"{mode.replay_events:,} stored events to replay instead of 100,000."
                 if mode.name == "quick"
-                else f"Each figure is the median of {mode.reps} repetitions."
+                else f"Each figure is the median of {mode.reps} repetitions, but figure 4 "
+                f"({mode.idle_reps} repetition of {mode.idle_streams:,} streams) and figure 7 "
+                "(one repetition each)."
             )
         ),
     }
@@ -310,6 +334,9 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
             if "abuse" in opts.only:
                 async with _step(result, "abuse", say):
                     _add(result, await abuse.abuse(root, log_dir, mode), say)
+            if "oneport" in opts.only:
+                async with _step(result, "one port and gRPC-Web", say):
+                    _add(result, await oneport.oneport(root, log_dir, mode), say)
             if mode.extended and "extended" in opts.only:
                 await _extended(result, bare_server.target, root, opts, say)
         finally:
@@ -350,8 +377,8 @@ async def _idle(
     )
     details = []
     opens: dict[str, list[float]] = {"bare": [], "ourchat": []}
-    for rep in range(mode.reps):
-        last = rep == mode.reps - 1
+    for rep in range(mode.idle_reps):
+        last = rep == mode.idle_reps - 1
         b = await idle.idle_bare(
             log_dir, mode, per_channel, bare_server if rep == 0 else None, with_storm=last
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from bench import bare, driver, replay
+from bench import bare, driver, oneport, replay
 from bench.loops import Flow, close_all, closed_loop, open_loop, open_stream, unary, wait_counts
 from bench.modes import QUICK
 from bench.report import figure_line, summary, write_all
@@ -106,6 +106,34 @@ async def test_seeded_events_are_replayed_to_a_reconnecting_member(settings: Set
     assert group_id > 0
 
 
+async def test_one_port_and_grpc_web_rates_on_both_paths(settings: Settings) -> None:
+    limits_off = {"send_msgs_per_user_per_minute": 0.0}
+    server = OurChatServer(settings.model_copy(update=limits_off))
+    await server.start()
+    try:
+        public, internal = f"127.0.0.1:{server.port}", f"127.0.0.1:{server.grpc_port}"
+        alice, bob = await driver.register(public, 2, "oneport")
+        session = await driver.befriend(public, alice, bob)
+        request = driver.send_request(session)
+        rates = [
+            await oneport.native_rate(target, driver.SEND_MSG_METHOD, request, alice.metadata, 0.2)
+            for target in (public, internal)
+        ]
+        times = await oneport.send_latencies(internal, alice, session, count=5)
+        web = await oneport.web_unary_rate(f"http://{public}", 0.2)
+        native = await oneport.native_rate(public, oneport.GET_SERVER_INFO, b"", (), 0.2)
+        web_stream = await oneport.web_stream_rate(
+            f"http://{public}", public, alice, bob, session, count=20
+        )
+        native_stream = await oneport.native_stream_rate(public, alice, bob, session, count=20)
+    finally:
+        await server.stop(grace=0)
+    assert min(rates) > 0
+    assert len(times) == 5
+    assert min(times) > 0
+    assert min(web, native, web_stream, native_stream) > 0
+
+
 def test_stats_helpers() -> None:
     assert percentile([1, 2, 3, 4, 5], 50) == 3
     assert percentile([0, 10], 90) == pytest.approx(9)
@@ -135,6 +163,10 @@ def _synthetic() -> RunResult:
             extra={"rate": 20.0, "curve_percentiles": [50.0, 99.0], "curves_ms": {"bare": [1, 2]}},
         ),
         Figure("replay", "Replay", "events/s", True, [60_000.0], [math.nan]),
+        Figure("abuse_send_p99", "abuse", "ms", False, [30.0], [10.0], baseline_label="no abuse"),
+        Figure("abuse_ping_p99", "abuse", "ms", False, [15.0], [10.0], baseline_label="no abuse"),
+        Figure("oneport_send", "one port", "calls/s", True, [95.0], [100.0]),
+        Figure("grpc_web_unary", "gRPC-Web", "calls/s", True, [50.0], [100.0]),
     ]
     return result
 
@@ -148,11 +180,22 @@ def test_report_writes_json_markdown_and_a_summary(tmp_path: Path) -> None:
     verdicts = {t["name"]: t["verdict"] for t in result.targets}
     assert verdicts["send"] == "met"
     assert verdicts["fanout_10"] == "not met"
-    assert verdicts["replay"] == "met"
+    assert verdicts["latency_low_p99"] == "met"
+    assert verdicts["replay"] == "not measured"
     assert verdicts["auth_burst"] == "not measured"
+    assert (verdicts["abuse_send"], verdicts["abuse_ping"]) == ("not met", "met")
+    assert verdicts["one_port"] == "met"
+    assert verdicts["grpc_web_unary"] == "met"
+    details_ = {t["name"]: t["detail"] for t in result.targets}
+    assert details_["abuse_send"] == "3 (needs <= 2)"
+    assert details_["grpc_web_unary"] == "50 calls/s gRPC-Web, 100 native (0.50x)"
     json_path = write_all(result, tmp_path, "profile text")
     data = json.loads(json_path.read_text())
     assert [f["key"] for f in data["figures"]][:2] == ["send_throughput", "fanout_10"]
+    assert (
+        "| One hostile account raises another's SendMsg p99 <= 2x | not met |"
+        in (tmp_path / "report.md").read_text()
+    )
     assert data["figures"][3]["bare_median"] is None
     report = (tmp_path / "report.md").read_text()
     assert "Send" in report
@@ -182,3 +225,21 @@ def test_profile_summary_of_raw_stacks() -> None:
     assert summary_.loop_ourchat["handle (ourchat/rpc/x.py)"] == 30
     text = profile.to_markdown("t", raw, seconds=1.0)
     assert "15.0% handle (ourchat/rpc/x.py)" in text
+
+
+def test_extended_targets_compare_ratios_to_bare() -> None:
+    from bench.modes import FULL
+
+    result = _synthetic()
+    result.informational = [
+        Figure("pg_send_throughput", "pg", "calls/s", True, [450.0], [1000.0]),
+        Figure("w2_send_throughput", "w2", "calls/s", True, [300.0], [500.0]),
+    ]
+    by_name = {t.name: t for t in evaluate(result, FULL)}
+    # PostgreSQL 0.45x bare vs SQLite 0.6x bare: 0.75 of SQLite, under 0.8.
+    assert by_name["pg_send_throughput"].met is False
+    assert by_name["pg_send_throughput"].detail.startswith("0.75 (needs >= 0.8)")
+    # Two workers 0.6x bare vs one worker on PostgreSQL 0.45x: more.
+    assert by_name["w2_send_throughput"].met is True
+    assert by_name["pg_fanout_100"].verdict() == "not measured"
+    assert by_name["storm"].verdict() == "not measured"

@@ -155,6 +155,10 @@ export function applyEvent(state: Timeline, e: ChatEvent): Timeline {
     case "signal":
     case "roomMember":
     case "roomInvitation":
+    case "inviteAnswer":
+    case "receiveRoomKey":
+    case "updateRoomKey":
+    case "sendRoomKey":
     case "other":
       return s;
   }

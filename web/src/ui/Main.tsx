@@ -12,6 +12,7 @@ import { PrefsBar } from "./PrefsBar";
 import { api } from "./api";
 import { CallScreen } from "./call/CallScreen";
 import { IncomingCalls } from "./call/IncomingCalls";
+import { KeyRestoreBanner } from "./e2ee/Encryption";
 
 type Tab = "chats" | "friends" | "groups" | "profile" | "admin";
 
@@ -83,6 +84,7 @@ export function Main({ login: me }: { login: Login }) {
           {t.reconnecting}
         </div>
       ) : null}
+      <KeyRestoreBanner client={client} />
       {showAnnouncement && (
         <div role="status" class="banner announcement">
           <strong>{latest.title}</strong> {latest.content}{" "}
