@@ -49,4 +49,31 @@ describe("toEvent", () => {
     const empty = create(FetchMsgsResponseSchema, { msgId: 10n });
     expect(toEvent(empty)).toEqual({ kind: "other", id: 10n, time: 0n });
   });
+
+  it("maps the room-key events and the public keys of e2ee notices", () => {
+    const event = (value: object) => toEvent(create(FetchMsgsResponseSchema, { msgId: 1n, respondEventType: value as never }));
+    const key = new Uint8Array([1, 2, 3]);
+    expect(event({ case: "receiveRoomKey", value: { sessionId: 5n, userId: 6n, roomKey: key } })).toMatchObject({
+      kind: "receiveRoomKey",
+      sessionId: 5n,
+      senderId: 6n,
+      wrappedKey: key,
+    });
+    expect(event({ case: "updateRoomKey", value: { sessionId: 5n } })).toMatchObject({ kind: "updateRoomKey", sessionId: 5n });
+    expect(event({ case: "sendRoomKey", value: { sessionId: 5n, sender: 7n, publicKey: key } })).toMatchObject({
+      kind: "sendRoomKey",
+      userId: 7n,
+      publicKey: key,
+    });
+    expect(
+      event({ case: "acceptSessionApproval", value: { sessionId: 5n, inviteeId: 8n, accepted: true, publicKey: key } }),
+    ).toMatchObject({ kind: "inviteAnswer", inviteeId: 8n, accepted: true, publicKey: key });
+    expect(event({ case: "joinSessionApproval", value: { sessionId: 5n, userId: 9n } })).toMatchObject({
+      kind: "joinRequest",
+      publicKey: null,
+    });
+    expect(
+      event({ case: "allowUserJoinSessionNotification", value: { sessionId: 5n, accepted: true, roomKey: key } }),
+    ).toMatchObject({ kind: "joinResult", roomKey: key });
+  });
 });

@@ -62,9 +62,43 @@ export function toEvent(r: FetchMsgsResponse): ChatEvent {
         sessionId: v.value.sessionId,
         userId: v.value.userId,
         message: v.value.leaveMessage ?? "",
+        publicKey: v.value.publicKey ?? null,
       };
     case "allowUserJoinSessionNotification":
-      return { ...base, kind: "joinResult", sessionId: v.value.sessionId, accepted: v.value.accepted };
+      return {
+        ...base,
+        kind: "joinResult",
+        sessionId: v.value.sessionId,
+        accepted: v.value.accepted,
+        roomKey: v.value.roomKey ?? null,
+      };
+    case "acceptSessionApproval":
+      return {
+        ...base,
+        kind: "inviteAnswer",
+        sessionId: v.value.sessionId,
+        inviteeId: v.value.inviteeId,
+        accepted: v.value.accepted,
+        publicKey: v.value.publicKey ?? null,
+      };
+    case "receiveRoomKey":
+      return {
+        ...base,
+        kind: "receiveRoomKey",
+        sessionId: v.value.sessionId,
+        senderId: v.value.userId,
+        wrappedKey: v.value.roomKey,
+      };
+    case "updateRoomKey":
+      return { ...base, kind: "updateRoomKey", sessionId: v.value.sessionId };
+    case "sendRoomKey":
+      return {
+        ...base,
+        kind: "sendRoomKey",
+        sessionId: v.value.sessionId,
+        userId: v.value.sender,
+        publicKey: v.value.publicKey,
+      };
     case "announcementResponse":
       return {
         ...base,

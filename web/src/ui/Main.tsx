@@ -10,6 +10,7 @@ import { useStore, useStrings } from "./hooks";
 import { login, type Login } from "./login";
 import { PrefsBar } from "./PrefsBar";
 import { api } from "./api";
+import { KeyRestoreBanner } from "./e2ee/Encryption";
 
 type Tab = "chats" | "friends" | "groups" | "profile" | "admin";
 
@@ -81,6 +82,7 @@ export function Main({ login: me }: { login: Login }) {
           {t.reconnecting}
         </div>
       ) : null}
+      <KeyRestoreBanner client={client} />
       {showAnnouncement && (
         <div role="status" class="banner announcement">
           <strong>{latest.title}</strong> {latest.content}{" "}

@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { callError } from "../../api/errors";
 import { errorText } from "../../i18n/strings";
-import { generateKeyPair, savePrivateKey } from "../../state/keys";
+import { generateKeyPair, savePrivateKey, savePublicKey } from "../../state/keys";
 import { passwordStrength } from "../../state/strength";
 import { api } from "../api";
 import { useStrings } from "../hooks";
@@ -82,6 +82,7 @@ export function AuthScreen() {
         publicKey: keys.publicKeyDer,
       });
       await savePrivateKey(res.id, keys.privateKey);
+      await savePublicKey(res.id, keys.publicKeyDer);
       const done = () => login.set({ token: res.token, userId: res.id, ocid: res.ocid });
       setBackup({ pem: keys.privateKeyPem, ocid: res.ocid, done });
     } catch (err) {

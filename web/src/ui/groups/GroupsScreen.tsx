@@ -13,6 +13,7 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
   useStore(client.users);
   const [name, setName] = useState("");
   const [members, setMembers] = useState("");
+  const [encrypted, setEncrypted] = useState(false);
   const [joinId, setJoinId] = useState("");
   const [joinMessage, setJoinMessage] = useState("");
   const [managing, setManaging] = useState<bigint | null>(null);
@@ -37,11 +38,12 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
             e.preventDefault();
             let id = 0n;
             const ok = await create.run(async () => {
-              id = await client.newGroup(name, members.split(/[\s,]+/));
+              id = await client.newGroup(name, members.split(/[\s,]+/), encrypted);
             });
             if (ok) {
               setName("");
               setMembers("");
+              setEncrypted(false);
               client.open(id);
               onOpen();
             }
@@ -54,6 +56,10 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
           <label>
             {t.members}
             <input value={members} onInput={(e) => setMembers(e.currentTarget.value)} />
+          </label>
+          <label class="inline-label">
+            <input type="checkbox" checked={encrypted} onChange={(e) => setEncrypted(e.currentTarget.checked)} />
+            {t.encrypted}
           </label>
           <button type="submit" class="primary" disabled={create.busy}>
             {t.create}
