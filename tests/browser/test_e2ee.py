@@ -374,3 +374,63 @@ async def test_a_fresh_browser_reads_encrypted_messages_after_restoring_the_back
     await open_chat(fresh, "Travel")
     await fresh.locator(".message.theirs", has_text="meet at the station").wait_for()
     assert await fresh.get_by_role("region", name="Import key backup").count() == 0
+
+
+async def test_an_invitee_gets_a_new_key_from_the_inviters_browser(
+    new_page: NewPage, sdk_member: SdkMember, server: OurChatServer
+) -> None:
+    web = await new_page()
+    await register(web, "Ines")
+    session_id = await new_encrypted_group(web, "Open house", [])
+    await open_chat(web, "Open house")
+    await send(web, "before anyone came")
+
+    # Someone who is no friend is invited, accepts, and the inviter's browser makes a key for them.
+    await tab(web, "Groups")
+    group = web.locator(".group-row", has_text="Open house")
+    await group.get_by_role("button", name="Settings").click()
+    await group.get_by_label("OCID to invite").fill(sdk_member.ocid)
+    await group.get_by_role("button", name="Invite").click()
+    await group.get_by_text("Saved").wait_for()
+    await sdk_member.client.accept_join_session_invitation(session_id=session_id)
+    await until(lambda: sdk_member.e2ee.room_key(session_id) is not None)
+
+    await sdk_member.e2ee.send(session_id, "thanks for the invitation")
+    await open_chat(web, "Open house")
+    await web.locator(".message.theirs", has_text="thanks for the invitation").wait_for()
+    await send(web, "welcome in")
+    await until(lambda: "welcome in" in sdk_member.read(session_id))
+    assert all(m.is_encrypted for m in await stored_messages(server, session_id))
+
+
+async def test_when_encryption_is_turned_off_the_browser_asks_before_sending_plain_text(
+    new_page: NewPage, sdk_member: SdkMember, server: OurChatServer
+) -> None:
+    web = await new_page()
+    web_ocid = await register(web, "Otto")
+    await befriend_sdk(web, sdk_member, web_ocid)
+    web_id = await sdk_member.client.get_id(web_ocid)
+    created = await sdk_member.e2ee.new_session(members=[web_id], name="Was secret")
+    session_id = created.session_id
+    await until(lambda: sdk_member.e2ee.room_key(session_id) is not None)
+    await sdk_member.e2ee.send(session_id, "still secret")
+    await open_chat(web, "Was secret")
+    await web.locator(".message.theirs", has_text="still secret").wait_for()
+
+    await sdk_member.client.dee2eeize_session(session_id=session_id)
+    box = web.get_by_role("textbox", name="Message")
+    await box.fill("is this private?")
+    await web.get_by_role("button", name="Send").click()
+    error = web.locator(".composer-error")
+    await error.wait_for()
+    assert await error.text_content() == (
+        "Encryption was turned off for this chat. Send again to send in plain text."
+    )
+    assert await box.input_value() == "is this private?"
+    await web.get_by_role("button", name="Turn on encryption").wait_for()
+    assert len(await stored_messages(server, session_id)) == 1
+
+    await web.get_by_role("button", name="Send").click()
+    await web.locator(".message.mine", has_text="is this private?").wait_for()
+    stored = await stored_messages(server, session_id)
+    assert [(m.is_encrypted, m.markdown_text) for m in stored[1:]] == [(False, "is this private?")]

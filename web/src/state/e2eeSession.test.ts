@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { decryptText, encryptText, fromBase64, importPrivateKeyPem, importPublicKey, newRoomKey, unwrapRoomKey, wrapRoomKey } from "./e2ee";
-import { E2eeSession, NoPrivateKeyError, REPLAY_IDLE_MS, type AccountKeys } from "./e2eeSession";
-import type { ChatEvent } from "./events";
+import { E2eeSession, NoPrivateKeyError, REPLAY_IDLE_MS, shownText, type AccountKeys } from "./e2eeSession";
+import type { ChatEvent, MessageEvent } from "./events";
 import { generateKeyPair } from "./keys";
 import vectors from "./testdata/e2ee-vectors.json";
 
@@ -42,7 +42,7 @@ function harness(members: bigint[] = [ME, BOB]) {
 
 let nextId = 100n;
 const base = (time: bigint) => ({ id: nextId++, time });
-const msg = (time: bigint, text: string, encrypted = true, senderId = BOB): ChatEvent => ({
+const msg = (time: bigint, text: string, encrypted = true, senderId = BOB): MessageEvent => ({
   ...base(time),
   kind: "msg",
   sessionId: S,
@@ -226,7 +226,24 @@ describe("E2eeSession", () => {
     const plain = msg(2n, "from the official client", false);
     const ask = request(NOW + 1n);
     await session.handle([plain, ask, ask]);
-    expect(session.texts.get().has(plain.id)).toBe(false);
+    expect(session.texts.get().get(plain.id)).toBeUndefined();
     expect(sent.filter((x) => x.userId === ME)).toHaveLength(1);
+  });
+
+  it("tells the UI what a message shows: plaintext, opened text, or a plain notice", async () => {
+    const me = await account();
+    const { session } = harness();
+    const notices = { decrypting: "…", undecryptable: "cannot be opened" };
+    const roomKey = newRoomKey();
+    const opened = msg(3n, await encryptText(roomKey, "**hi**"));
+    const closed = msg(4n, await encryptText(newRoomKey(), "other"));
+    const plain = msg(5n, "as is", false);
+    expect(shownText(session.texts.get(), opened, notices)).toEqual({ text: "…", sealed: true });
+    session.start(me);
+    await session.handle([roomKeyFor(2n, await wrapFor(roomKey, me)), opened, closed, plain]);
+    const texts = session.texts.get();
+    expect(shownText(texts, opened, notices)).toEqual({ text: "**hi**", sealed: false });
+    expect(shownText(texts, closed, notices)).toEqual({ text: "cannot be opened", sealed: true });
+    expect(shownText(texts, plain, notices)).toEqual({ text: "as is", sealed: false });
   });
 });

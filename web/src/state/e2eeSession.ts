@@ -22,7 +22,7 @@ import {
   unwrapRoomKey,
   wrapRoomKey,
 } from "./e2ee";
-import type { ChatEvent, Micros } from "./events";
+import type { ChatEvent, MessageEvent, Micros } from "./events";
 import { Store } from "./store";
 
 export interface E2eeDeps {
@@ -67,12 +67,43 @@ interface WrappedKey {
   wrappedKey: Uint8Array;
 }
 
-/** What the UI shows for a message: its text, or that it cannot be opened (undefined: not tried yet). */
-export type OpenedText = string | null | undefined;
+/**
+ * The opened texts of encrypted messages by msg_id: the text, null when no key held opens it,
+ * undefined when not tried yet. Each change publishes a new view of one growing map, so a long
+ * replay costs no copies.
+ */
+export interface OpenedTexts {
+  get(msgId: bigint): string | null | undefined;
+}
+
+export interface ShownText {
+  /** The text to render as markdown (the message's own when it is not encrypted). */
+  text: string;
+  /** Encrypted and not opened: `text` is the notice to show instead. */
+  sealed: boolean;
+}
+
+/** What a message shows: plaintext as is, an encrypted one opened, or a plain notice that it cannot be. */
+export function shownText(
+  texts: OpenedTexts,
+  m: MessageEvent,
+  notices: { decrypting: string; undecryptable: string },
+): ShownText {
+  if (!m.encrypted) return { text: m.text, sealed: false };
+  const opened = texts.get(m.id);
+  if (opened === undefined) return { text: notices.decrypting, sealed: true };
+  if (opened === null) return { text: notices.undecryptable, sealed: true };
+  return { text: opened, sealed: false };
+}
+
+function view(map: ReadonlyMap<bigint, string | null>): OpenedTexts {
+  return { get: (msgId) => map.get(msgId) };
+}
 
 export class E2eeSession {
-  /** msg_id → the opened text of an encrypted message, null when no key held opens it. */
-  readonly texts = new Store<ReadonlyMap<bigint, string | null>>(new Map());
+  /** The opened text of every encrypted message received. */
+  readonly texts: Store<OpenedTexts>;
+  private opened = new Map<bigint, string | null>();
   /** Sessions known to be end-to-end encrypted. */
   readonly encrypted = new Store<ReadonlySet<bigint>>(new Set());
   /** Whether this browser holds the account's private key ("unknown" until looked up). */
@@ -99,6 +130,7 @@ export class E2eeSession {
   private started: (keys: AccountKeys | null) => void = () => {};
 
   constructor(private readonly deps: E2eeDeps) {
+    this.texts = new Store(view(this.opened));
     this.queue = new Promise<AccountKeys | null>((resolve) => (this.started = resolve)).then(async (keys) => {
       try {
         this.liveAfter = await deps.serverTime();
@@ -333,8 +365,7 @@ export class E2eeSession {
     list.push(roomKey);
     this.keys.set(sessionId, list);
     // Messages nothing opened so far may be for this key.
-    const texts = this.texts.get();
-    const waiting = [...(this.sealed.get(sessionId)?.keys() ?? [])].filter((id) => texts.get(id) == null);
+    const waiting = [...(this.sealed.get(sessionId)?.keys() ?? [])].filter((id) => this.opened.get(id) == null);
     await this.openMessages(sessionId, waiting);
   }
 
@@ -342,7 +373,6 @@ export class E2eeSession {
     if (ids.length === 0) return;
     const sealed = this.sealed.get(sessionId);
     const keys = [...(this.keys.get(sessionId) ?? [])].reverse();
-    const next = new Map(this.texts.get());
     for (const id of ids) {
       const text = sealed?.get(id);
       if (text === undefined) continue;
@@ -351,9 +381,9 @@ export class E2eeSession {
         opened = await decryptText(key, text);
         if (opened !== null) break;
       }
-      next.set(id, opened);
+      this.opened.set(id, opened);
     }
-    this.texts.set(next);
+    this.texts.set(view(this.opened));
   }
 
   /** Make a new room key and hand it to the members whose public keys are known, and to me. */

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { callError } from "../../api/errors";
 import { errorText } from "../../i18n/strings";
 import type { MessageEvent } from "../../state/events";
+import { shownText, type ShownText } from "../../state/e2eeSession";
 import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
 import { restoreBackup } from "./account";
@@ -77,25 +78,7 @@ export function EncryptionControl({ client, sessionId }: { client: ChatClient; s
   );
 }
 
-export interface ShownText {
-  /** The text to render as markdown (the message's own when it is not encrypted). */
-  text: string;
-  /** Encrypted and not opened: `text` is the notice to show instead. */
-  sealed: boolean;
-}
-
-/** What a message shows: plaintext as is, an encrypted one opened, or a plain notice that it cannot be. */
-export function shownText(
-  texts: ReadonlyMap<bigint, string | null>,
-  m: MessageEvent,
-  t: { decrypting: string; undecryptable: string },
-): ShownText {
-  if (!m.encrypted) return { text: m.text, sealed: false };
-  const opened = texts.get(m.id);
-  if (opened === undefined) return { text: t.decrypting, sealed: true };
-  if (opened === null) return { text: t.undecryptable, sealed: true };
-  return { text: opened, sealed: false };
-}
+export { shownText };
 
 export function useShownText(client: ChatClient, m: MessageEvent): ShownText {
   const t = useStrings();
