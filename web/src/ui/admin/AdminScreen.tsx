@@ -1,16 +1,16 @@
 /** The admin panel (holders of server roles): maintenance, announcements, users, roles, sessions, settings, metrics. */
 import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect, useState } from "preact/hooks";
-import { micros, timestamp } from "../../api/events";
+import { micros } from "../../api/events";
 import { ServerStatus } from "../../api/gen/service/server_manage/set_server_status/v1/set_server_status_pb";
 import type { UserInfo } from "../../api/gen/service/server_manage/user_manage/v1/user_manage_pb";
-import type { MetricDataPoint, MonitoringMetrics } from "../../api/gen/service/server_manage/monitoring/v1/monitoring_pb";
 import type { GetSessionInfoResponse } from "../../api/gen/service/ourchat/session/get_session_info/v1/get_session_info_pb";
 import { QueryValues as SessionQuery } from "../../api/gen/service/ourchat/session/get_session_info/v1/get_session_info_pb";
 import { api } from "../api";
 import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
 import { Feedback, useAction } from "../useAction";
+import { MetricsPanel } from "./MetricsPanel";
 
 type Section = "status" | "users" | "roles" | "sessions" | "config" | "metrics";
 
@@ -403,75 +403,5 @@ function ConfigPanel() {
       </form>
       <Feedback error={act.error} note={result} />
     </section>
-  );
-}
-
-function MetricsPanel() {
-  const t = useStrings();
-  const [now, setNow] = useState<MonitoringMetrics | null>(null);
-  const [history, setHistory] = useState<MetricDataPoint[]>([]);
-  const act = useAction();
-  useEffect(() => {
-    const load = () =>
-      act.run(async () => {
-        setNow((await api.admin.getMonitoringMetrics({ includeSystemMetrics: true })).metrics ?? null);
-        const end = BigInt(Date.now()) * 1000n;
-        const r = await api.admin.getHistoricalMetrics({
-          startTime: timestamp(end - 3_600_000_000n),
-          endTime: timestamp(end),
-        });
-        setHistory(r.dataPoints);
-      });
-    void load();
-    const timer = setInterval(() => void load(), 5000);
-    return () => clearInterval(timer);
-  }, []);
-  return (
-    <section class="panel">
-      <h2>{t.metrics}</h2>
-      {now !== null && (
-        <dl class="figures">
-          <dt>{t.users}</dt>
-          <dd>{now.totalUsers}</dd>
-          <dt>{t.adminSessions}</dt>
-          <dd>{now.totalSessions}</dd>
-          <dt>{t.connections}</dt>
-          <dd>{now.activeConnections}</dd>
-          <dt>{t.messagesPerSecond}</dt>
-          <dd>{now.messagesPerSecond.toFixed(2)}</dd>
-          <dt>CPU</dt>
-          <dd>{now.cpuUsagePercent?.toFixed(1) ?? "—"} %</dd>
-        </dl>
-      )}
-      <Chart
-        label={t.connections}
-        points={history.map((p) => [Number(micros(p.timestamp) / 1000n), p.metrics?.activeConnections ?? 0])}
-      />
-      <Feedback error={act.error} note={null} />
-    </section>
-  );
-}
-
-/** A line chart of (ms, value) points as SVG. */
-function Chart({ label, points }: { label: string; points: [number, number][] }) {
-  const w = 600;
-  const h = 160;
-  if (points.length === 0) return <p class="muted">{label}: —</p>;
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  const y1 = Math.max(1, ...ys);
-  const path = points
-    .map(([x, y]) => `${(((x - x0) / Math.max(1, x1 - x0)) * (w - 20) + 10).toFixed(1)},${(h - 10 - (y / y1) * (h - 20)).toFixed(1)}`)
-    .join(" ");
-  return (
-    <figure class="chart">
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${label}: ${ys[ys.length - 1]}`}>
-        <polyline points={path} fill="none" stroke="currentColor" stroke-width="2" />
-      </svg>
-      <figcaption>
-        {label} (max {y1})
-      </figcaption>
-    </figure>
   );
 }
