@@ -362,6 +362,13 @@ async def test_a_fresh_browser_reads_encrypted_messages_after_restoring_the_back
     assert await banner.get_by_role("alert").text_content() == (
         "That file is not a private key backup (a .pem file from registration)."
     )
+    somebody_else = tmp_path / "somebody-else.pem"
+    somebody_else.write_bytes(new_key_pair().private_pem)
+    await banner.get_by_label("Import key backup").set_input_files(str(somebody_else))
+    await banner.get_by_role("alert").filter(has_text="another account").wait_for()
+    assert await banner.get_by_role("alert").text_content() == (
+        "That backup is another account's key: it opens none of the keys sent to you."
+    )
     await banner.get_by_label("Import key backup").set_input_files(str(backup))
     await fresh.get_by_text("Key backup imported").wait_for()
     await fresh.locator(".message.theirs", has_text="meet at the station").wait_for()
@@ -434,3 +441,23 @@ async def test_when_encryption_is_turned_off_the_browser_asks_before_sending_pla
     await web.locator(".message.mine", has_text="is this private?").wait_for()
     stored = await stored_messages(server, session_id)
     assert [(m.is_encrypted, m.markdown_text) for m in stored[1:]] == [(False, "is this private?")]
+
+
+async def test_an_applicant_approved_in_the_browser_gets_a_new_key(
+    new_page: NewPage, sdk_member: SdkMember, server: OurChatServer
+) -> None:
+    web = await new_page()
+    await register(web, "Petra")
+    session_id = await new_encrypted_group(web, "By request", [])
+    await sdk_member.client.join_session(session_id=session_id, leave_message="may I?")
+    await tab(web, "Groups")
+    await web.get_by_role("button", name=f"Approve {sdk_member.name}").click()
+    await web.get_by_role("button", name=f"Approve {sdk_member.name}").wait_for(state="detached")
+    # The join request carried the applicant's public key; approving made a key that includes it.
+    await until(lambda: sdk_member.e2ee.room_key(session_id) is not None)
+    await sdk_member.e2ee.send(session_id, "glad to be in")
+    await open_chat(web, "By request")
+    await web.locator(".message.theirs", has_text="glad to be in").wait_for()
+    await send(web, "glad you are")
+    await until(lambda: "glad you are" in sdk_member.read(session_id))
+    assert all(m.is_encrypted for m in await stored_messages(server, session_id))

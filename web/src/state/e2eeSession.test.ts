@@ -198,6 +198,8 @@ describe("E2eeSession", () => {
     expect(sent).toEqual([]); // no key here to answer with
     await expect(session.seal(S, "x")).rejects.toBeInstanceOf(NoPrivateKeyError);
 
+    expect(await session.opensMyKeys((await account()).privateKey)).toBe(false);
+    expect(await session.opensMyKeys(me.privateKey)).toBe(true);
     await session.restore(me);
     expect(session.keyState.get()).toBe("ready");
     expect(session.texts.get().get(m.id)).toBe("for the new browser");

@@ -147,6 +147,20 @@ export class E2eeSession {
     this.started(keys);
   }
 
+  /**
+   * Whether a private key is the account's: true when it opens a room key received so far, or
+   * when none was received (nothing to tell by). Every receive_room_key is addressed to me.
+   */
+  opensMyKeys(privateKey: CryptoKey): Promise<boolean> {
+    return this.enqueue(async () => {
+      if (this.unopened.length === 0) return true;
+      for (const w of this.unopened.slice(-5)) {
+        if ((await unwrapRoomKey(w.wrappedKey, privateKey)) !== null) return true;
+      }
+      return false;
+    });
+  }
+
   /** The private key restored from a backup: the keys received so far are opened with it. */
   restore(keys: AccountKeys): Promise<void> {
     return this.enqueue(async () => {

@@ -6,7 +6,7 @@ import type { MessageEvent } from "../../state/events";
 import { shownText, type ShownText } from "../../state/e2eeSession";
 import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
-import { restoreBackup } from "./account";
+import { restoreBackup, WrongBackupError } from "./account";
 
 /** A padlock; `label` makes it an image with that name (else it is decoration). */
 export function LockIcon({ label }: { label?: string }) {
@@ -119,8 +119,8 @@ export function KeyRestoreBanner({ client }: { client: ChatClient }) {
             try {
               await restoreBackup(client.e2ee, client.login.userId, await file.text());
               setDone(true);
-            } catch {
-              setError(t.keyInvalid);
+            } catch (err) {
+              setError(err instanceof WrongBackupError ? t.keyWrongAccount : t.keyInvalid);
             }
           }}
         />

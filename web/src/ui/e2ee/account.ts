@@ -39,12 +39,16 @@ export async function startE2ee(e2ee: E2eeSession, userId: bigint): Promise<void
   e2ee.start(await loadAccountKeys(userId));
 }
 
+/** A private key backup that opens none of the room keys the account received: another account's. */
+export class WrongBackupError extends Error {}
+
 /**
- * Import a backup file's private key (throws KeyFormatError for another file), keep it in this
- * browser, and open the keys received so far.
+ * Import a backup file's private key (throws KeyFormatError for another file, WrongBackupError for
+ * another account's key), keep it in this browser, and open the keys received so far.
  */
 export async function restoreBackup(e2ee: E2eeSession, userId: bigint, text: string): Promise<void> {
   const restored = await importPrivateKeyPem(text);
+  if (!(await e2ee.opensMyKeys(restored.privateKey))) throw new WrongBackupError("not this account's key");
   await savePrivateKey(userId, restored.privateKey);
   await savePublicKey(userId, restored.publicKeyDer);
   await e2ee.restore(restored);
