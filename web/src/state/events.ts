@@ -70,6 +70,34 @@ export interface AnnouncementEvent extends Base {
   content: string;
 }
 
+/** A call signal addressed to me (live only): an SDP offer or answer, or one ICE candidate. */
+export interface SignalEvent extends Base {
+  kind: "signal";
+  roomId: bigint;
+  fromUserId: bigint;
+  signal: "offer" | "answer" | "ice";
+  sdp: string;
+  candidate: string;
+  sdpMid: string;
+  sdpMLineIndex: number;
+}
+
+/** Something happened to someone in a call room (live only). */
+export interface RoomMemberEvent extends Base {
+  kind: "roomMember";
+  roomId: bigint;
+  userId: bigint;
+  change: "joined" | "left" | "kicked" | "declined";
+}
+
+/** An admin invited me into a call room: ring (live only). */
+export interface RoomInvitationEvent extends Base {
+  kind: "roomInvitation";
+  roomId: bigint;
+  inviterId: bigint;
+  title: string;
+}
+
 /** accept_session_approval: an invitee answered an invitation I sent. */
 export interface InviteAnswerEvent extends Base {
   kind: "inviteAnswer";
@@ -102,7 +130,7 @@ export interface SendRoomKeyEvent extends Base {
   publicKey: Uint8Array;
 }
 
-/** Any variant this client does not show (call signals …); it still moves the cursor. */
+/** Any variant this client does not show; it still moves the cursor. */
 export interface OtherEvent extends Base {
   kind: "other";
 }
@@ -116,6 +144,9 @@ export type ChatEvent =
   | JoinRequestEvent
   | JoinResultEvent
   | AnnouncementEvent
+  | SignalEvent
+  | RoomMemberEvent
+  | RoomInvitationEvent
   | InviteAnswerEvent
   | ReceiveRoomKeyEvent
   | UpdateRoomKeyEvent

@@ -27,6 +27,7 @@ import {
   type Timeline,
 } from "../state/timeline";
 import { api } from "./api";
+import { CallController } from "./call/engine";
 import { createE2ee, startE2ee } from "./e2ee/account";
 import { login, signedOutBecause, type Login } from "./login";
 
@@ -81,6 +82,7 @@ export class ChatClient {
   readonly files = new Store<ReadonlyMap<string, string>>(new Map());
   readonly uploads = new Store<readonly Upload[]>([]);
   readonly maintenance = new Store<boolean>(false);
+  readonly calls: CallController;
   /** End-to-end encryption: room keys and the opened text of encrypted messages. */
   readonly e2ee: E2eeSession;
   private pending = new Set<string>();
@@ -90,6 +92,7 @@ export class ChatClient {
 
   constructor(readonly login: Login) {
     this.timeline = new Store(emptyTimeline(login.userId));
+    this.calls = new CallController(this);
     this.e2ee = createE2ee(login.userId);
   }
 
@@ -97,6 +100,7 @@ export class ChatClient {
   start(): void {
     void this.refreshMe();
     void this.watchServerStatus();
+    this.calls.start();
     void startE2ee(this.e2ee, this.login.userId);
     void keepStreaming(
       {
@@ -126,6 +130,7 @@ export class ChatClient {
 
   stop(): void {
     this.abort.abort();
+    this.calls.stop();
     this.e2ee.stop();
     removeEventListener("online", this.wake);
     document.removeEventListener("visibilitychange", this.wake);
@@ -158,6 +163,7 @@ export class ChatClient {
 
   private onEvents(events: ChatEvent[]): void {
     this.timeline.update((t) => applyEvents(t, events));
+    this.calls.onEvents(events);
     void this.e2ee.handle(events);
     for (const e of events) {
       if (e.kind === "msg") {

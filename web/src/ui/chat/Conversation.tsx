@@ -8,6 +8,7 @@ import { page } from "../../state/timeline";
 import { downloadBlob } from "../auth/AuthScreen";
 import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
+import { CallButtons } from "../call/CallButtons";
 import { EncryptionControl, useShownText } from "../e2ee/Encryption";
 
 const PAGE = 30;
@@ -70,6 +71,7 @@ export function Conversation({ client, sessionId }: { client: ChatClient; sessio
           ←
         </button>
         <h2>{title}</h2>
+        <CallButtons client={client} sessionId={sessionId} />
         <EncryptionControl client={client} sessionId={sessionId} />
       </header>
       <ol class="messages" ref={list} aria-label={title} aria-live="polite">

@@ -5,7 +5,7 @@ import { assignableRoles, mayActOn, Perm, permissionsOf, ROLE_ADMIN, ROLE_MEMBER
 import { api } from "../api";
 import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
-import { squareImage } from "../profile/ProfileScreen";
+import { AvatarPicker } from "../profile/AvatarCropper";
 import { Feedback, useAction } from "../useAction";
 import { createdRoles, customRoles, ensureRoles } from "./customRoles";
 import { NewRoleForm } from "./NewRoleForm";
@@ -65,22 +65,16 @@ export function ManageGroup({ client, sessionId }: { client: ChatClient; session
         </label>
         <button type="submit">{t.save}</button>
       </form>
-      <label>
-        {t.avatar}
-        <input
-          type="file"
-          accept="image/*"
-          onChange={(e) => {
-            const f = e.currentTarget.files?.[0];
-            if (f)
-              void act.run(async () => {
-                const key = await client.upload(await squareImage(f), sessionId, false);
-                await api.chat.setSessionInfo({ sessionId, avatarKey: key });
-                refresh();
-              }, t.saved);
-          }}
-        />
-      </label>
+      <AvatarPicker
+        label={t.avatar}
+        onCropped={(file) =>
+          act.run(async () => {
+            const key = await client.upload(file, sessionId, false);
+            await api.chat.setSessionInfo({ sessionId, avatarKey: key });
+            refresh();
+          }, t.saved)
+        }
+      />
       <form
         class="row-form"
         onSubmit={async (e) => {
