@@ -2,7 +2,14 @@
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { FetchMsgsResponse } from "./gen/service/ourchat/msg_delivery/v1/msg_delivery_pb";
 import { AcceptFriendInvitationResult } from "./gen/service/ourchat/friends/accept_friend_invitation/v1/accept_friend_invitation_pb";
-import type { ChatEvent, Micros } from "../state/events";
+import { SignalType } from "./gen/service/ourchat/webrtc/signal/v1/signal_pb";
+import type { ChatEvent, Micros, SignalEvent } from "../state/events";
+
+const SIGNALS: Partial<Record<SignalType, SignalEvent["signal"]>> = {
+  [SignalType.OFFER]: "offer",
+  [SignalType.ANSWER]: "answer",
+  [SignalType.ICE_CANDIDATE]: "ice",
+};
 
 export function micros(t: Timestamp | undefined): Micros {
   if (t === undefined) return 0n;
@@ -13,6 +20,13 @@ export function timestamp(us: Micros): { seconds: bigint; nanos: number } {
   const seconds = us / 1_000_000n;
   return { seconds, nanos: Number(us - seconds * 1_000_000n) * 1000 };
 }
+
+const ROOM_CHANGES = {
+  roomMemberJoined: "joined",
+  roomMemberLeft: "left",
+  roomMemberKicked: "kicked",
+  roomInvitationDeclined: "declined",
+} as const;
 
 export function toEvent(r: FetchMsgsResponse): ChatEvent {
   const base = { id: r.msgId, time: micros(r.time) };
@@ -62,15 +76,79 @@ export function toEvent(r: FetchMsgsResponse): ChatEvent {
         sessionId: v.value.sessionId,
         userId: v.value.userId,
         message: v.value.leaveMessage ?? "",
+        publicKey: v.value.publicKey ?? null,
       };
     case "allowUserJoinSessionNotification":
-      return { ...base, kind: "joinResult", sessionId: v.value.sessionId, accepted: v.value.accepted };
+      return {
+        ...base,
+        kind: "joinResult",
+        sessionId: v.value.sessionId,
+        accepted: v.value.accepted,
+        roomKey: v.value.roomKey ?? null,
+      };
+    case "acceptSessionApproval":
+      return {
+        ...base,
+        kind: "inviteAnswer",
+        sessionId: v.value.sessionId,
+        inviteeId: v.value.inviteeId,
+        accepted: v.value.accepted,
+        publicKey: v.value.publicKey ?? null,
+      };
+    case "receiveRoomKey":
+      return {
+        ...base,
+        kind: "receiveRoomKey",
+        sessionId: v.value.sessionId,
+        senderId: v.value.userId,
+        wrappedKey: v.value.roomKey,
+      };
+    case "updateRoomKey":
+      return { ...base, kind: "updateRoomKey", sessionId: v.value.sessionId };
+    case "sendRoomKey":
+      return {
+        ...base,
+        kind: "sendRoomKey",
+        sessionId: v.value.sessionId,
+        userId: v.value.sender,
+        publicKey: v.value.publicKey,
+      };
     case "announcementResponse":
       return {
         ...base,
         kind: "announcement",
         title: v.value.announcement?.title ?? "",
         content: v.value.announcement?.content ?? "",
+      };
+    case "signal": {
+      const signal = SIGNALS[v.value.signalType];
+      if (signal === undefined) return { ...base, kind: "other" };
+      return {
+        ...base,
+        kind: "signal",
+        roomId: v.value.roomId,
+        fromUserId: v.value.fromUserId,
+        signal,
+        sdp: v.value.sdp,
+        candidate: v.value.iceCandidate,
+        sdpMid: v.value.sdpMid,
+        sdpMLineIndex: v.value.sdpMlineIndex,
+      };
+    }
+    case "roomMemberJoined":
+    case "roomMemberLeft":
+    case "roomMemberKicked":
+    case "roomInvitationDeclined": {
+      const change = ROOM_CHANGES[v.case];
+      return { ...base, kind: "roomMember", roomId: v.value.roomId, userId: v.value.userId, change };
+    }
+    case "roomInvitation":
+      return {
+        ...base,
+        kind: "roomInvitation",
+        roomId: v.value.roomId,
+        inviterId: v.value.inviterId,
+        title: v.value.title,
       };
     default:
       return { ...base, kind: "other" };

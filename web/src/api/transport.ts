@@ -13,6 +13,8 @@ import { ServerManageService } from "./gen/service/server_manage/v1/server_manag
 export interface Api {
   auth: Client<typeof AuthService>;
   basic: Client<typeof BasicService>;
+  /** BasicService with the token: GetVoipConfig hands TURN credentials to a logged-in caller only. */
+  voip: Client<typeof BasicService>;
   chat: Client<typeof OurChatService>;
   admin: Client<typeof ServerManageService>;
 }
@@ -29,6 +31,7 @@ export function createApi(token: () => string | null, baseUrl: string = location
   return {
     auth: createClient(AuthService, plain),
     basic: createClient(BasicService, plain),
+    voip: createClient(BasicService, authed),
     chat: createClient(OurChatService, authed),
     admin: createClient(ServerManageService, authed),
   };

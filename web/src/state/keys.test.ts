@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
-import { generateKeyPair, loadPrivateKey, pem, savePrivateKey } from "./keys";
+import { generateKeyPair, loadPrivateKey, loadPublicKey, pem, savePrivateKey, savePublicKey } from "./keys";
 
 describe("keys", () => {
   it("makes an RSA-2048 pair whose public key is SPKI DER and private key a PEM backup", async () => {
@@ -17,6 +17,14 @@ describe("keys", () => {
     const loaded = await loadPrivateKey(7n);
     expect(loaded?.algorithm.name).toBe("RSA-OAEP");
     expect(await loadPrivateKey(8n)).toBeNull();
+  });
+
+  it("keeps the public key beside it", async () => {
+    const pair = await generateKeyPair();
+    await savePublicKey(7n, pair.publicKeyDer);
+    expect(await loadPublicKey(7n)).toEqual(pair.publicKeyDer);
+    expect(await loadPublicKey(8n)).toBeNull();
+    expect((await loadPrivateKey(7n))?.type).toBe("private");
   });
 
   it("wraps PEM bodies at 64 columns", () => {

@@ -1,6 +1,7 @@
 /**
  * The user's RSA key pair: made by WebCrypto at registration, the private key kept (not
- * extractable again) in IndexedDB under the user id, its PKCS#8 PEM offered once as a backup.
+ * extractable again) in IndexedDB under the user id with its public key beside it, its PKCS#8 PEM
+ * offered once as a backup.
  */
 const DB_NAME = "ourchat";
 const STORE = "keys";
@@ -74,4 +75,14 @@ export async function savePrivateKey(userId: bigint, key: CryptoKey): Promise<vo
 export async function loadPrivateKey(userId: bigint): Promise<CryptoKey | null> {
   const key = await withStore<unknown>("readonly", (s) => s.get(userId.toString()));
   return key instanceof CryptoKey ? key : null;
+}
+
+/** The user's own public key (SPKI DER), kept beside the private key: room keys are wrapped for it. */
+export async function savePublicKey(userId: bigint, der: Uint8Array): Promise<void> {
+  await withStore("readwrite", (s) => s.put(der, `${userId}.public`));
+}
+
+export async function loadPublicKey(userId: bigint): Promise<Uint8Array | null> {
+  const der = await withStore<unknown>("readonly", (s) => s.get(`${userId}.public`));
+  return der instanceof Uint8Array ? der : null;
 }

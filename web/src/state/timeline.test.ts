@@ -87,6 +87,7 @@ describe("timeline", () => {
       sessionId: 5n,
       userId,
       message: "let me in",
+      publicKey: null,
     });
     const s = applyEvents(emptyTimeline(ME), [req(1n, 3n), req(2n, 3n), req(3n, ME)]);
     expect(s.joinRequests.map((r) => r.userId)).toEqual([3n]);

@@ -152,6 +152,13 @@ export function applyEvent(state: Timeline, e: ChatEvent): Timeline {
       const item = { id: e.id, title: e.title, content: e.content, time: e.time };
       return { ...s, announcements: [...s.announcements, item] };
     }
+    case "signal":
+    case "roomMember":
+    case "roomInvitation":
+    case "inviteAnswer":
+    case "receiveRoomKey":
+    case "updateRoomKey":
+    case "sendRoomKey":
     case "other":
       return s;
   }

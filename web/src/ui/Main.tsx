@@ -10,6 +10,9 @@ import { useStore, useStrings } from "./hooks";
 import { login, type Login } from "./login";
 import { PrefsBar } from "./PrefsBar";
 import { api } from "./api";
+import { CallScreen } from "./call/CallScreen";
+import { IncomingCalls } from "./call/IncomingCalls";
+import { KeyRestoreBanner } from "./e2ee/Encryption";
 
 type Tab = "chats" | "friends" | "groups" | "profile" | "admin";
 
@@ -81,6 +84,7 @@ export function Main({ login: me }: { login: Login }) {
           {t.reconnecting}
         </div>
       ) : null}
+      <KeyRestoreBanner client={client} />
       {showAnnouncement && (
         <div role="status" class="banner announcement">
           <strong>{latest.title}</strong> {latest.content}{" "}
@@ -96,6 +100,8 @@ export function Main({ login: me }: { login: Login }) {
           </button>
         </div>
       )}
+      <IncomingCalls client={client} />
+      <CallScreen client={client} />
       <div class="screen">
         {tab === "chats" && <ChatScreen client={client} />}
         {tab === "friends" && <FriendsScreen client={client} onOpen={() => setTab("chats")} />}

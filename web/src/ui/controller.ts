@@ -12,6 +12,7 @@ import { AcceptFriendInvitationResult } from "../api/gen/service/ourchat/friends
 import { RunningStatus } from "../api/gen/service/basic/server/v1/server_pb";
 import type { ChatEvent } from "../state/events";
 import { withImages } from "../state/markdown";
+import type { E2eeSession } from "../state/e2eeSession";
 import { Store } from "../state/store";
 import { keepStreaming, sleep, type StreamState } from "../state/stream";
 import {
@@ -26,7 +27,9 @@ import {
   type Timeline,
 } from "../state/timeline";
 import { api } from "./api";
-import { login, type Login } from "./login";
+import { CallController } from "./call/engine";
+import { createE2ee, startE2ee } from "./e2ee/account";
+import { login, signedOutBecause, type Login } from "./login";
 
 export interface UserInfo {
   id: bigint;
@@ -79,6 +82,9 @@ export class ChatClient {
   readonly files = new Store<ReadonlyMap<string, string>>(new Map());
   readonly uploads = new Store<readonly Upload[]>([]);
   readonly maintenance = new Store<boolean>(false);
+  readonly calls: CallController;
+  /** End-to-end encryption: room keys and the opened text of encrypted messages. */
+  readonly e2ee: E2eeSession;
   private pending = new Set<string>();
   private abort = new AbortController();
   private loadingUsers = new Set<bigint>();
@@ -86,12 +92,16 @@ export class ChatClient {
 
   constructor(readonly login: Login) {
     this.timeline = new Store(emptyTimeline(login.userId));
+    this.calls = new CallController(this);
+    this.e2ee = createE2ee(login.userId);
   }
 
   /** Start: my account, then the stream from epoch 0 (every visible event). */
   start(): void {
     void this.refreshMe();
     void this.watchServerStatus();
+    this.calls.start();
+    void startE2ee(this.e2ee, this.login.userId);
     void keepStreaming(
       {
         open: (since, signal) => this.openStream(since, signal),
@@ -105,8 +115,10 @@ export class ChatClient {
         },
         classify: (err) => {
           if (isMaintenance(err)) return { kind: "maintenance" };
-          const c = ConnectError.from(err).code;
-          return { kind: c === Code.Unauthenticated ? "unauthenticated" : "other" };
+          const e = ConnectError.from(err);
+          if (e.code !== Code.Unauthenticated) return { kind: "other" };
+          signedOutBecause.set(e.rawMessage);
+          return { kind: "unauthenticated" };
         },
         sleep,
       },
@@ -118,6 +130,8 @@ export class ChatClient {
 
   stop(): void {
     this.abort.abort();
+    this.calls.stop();
+    this.e2ee.stop();
     removeEventListener("online", this.wake);
     document.removeEventListener("visibilitychange", this.wake);
     for (const url of this.files.get().values()) URL.revokeObjectURL(url);
@@ -149,6 +163,8 @@ export class ChatClient {
 
   private onEvents(events: ChatEvent[]): void {
     this.timeline.update((t) => applyEvents(t, events));
+    this.calls.onEvents(events);
+    void this.e2ee.handle(events);
     for (const e of events) {
       if (e.kind === "msg") {
         this.ensureUser(e.senderId);
@@ -309,7 +325,19 @@ export class ChatClient {
       .map((f, i) => (f.type.startsWith("image/") ? "" : `[${f.name}](IO://${i})`))
       .filter((s) => s !== "");
     const body = [text.trim(), ...attachments].filter((s) => s !== "").join("\n\n");
-    await api.chat.sendMsg({ sessionId, markdownText: withImages(body, images), involvedFiles: keys });
+    const markdownText = withImages(body, images);
+    const sealed = await this.e2ee.seal(sessionId, markdownText);
+    try {
+      await api.chat.sendMsg({
+        sessionId,
+        markdownText: sealed ?? markdownText,
+        involvedFiles: keys,
+        isEncrypted: sealed !== null,
+      });
+    } catch (err) {
+      if (sealed !== null && callError(err).detail === "E2EE Not On") this.e2ee.disabled(sessionId);
+      throw err;
+    }
   }
 
   async recall(sessionId: bigint, msgId: bigint): Promise<void> {
@@ -399,10 +427,12 @@ export class ChatClient {
 
   // --- groups -----------------------------------------------------------------------------
 
-  async newGroup(name: string, memberOcids: readonly string[]): Promise<bigint> {
+  /** Create a group; an encrypted one is created plain and switched on, so the server hands me the members' keys. */
+  async newGroup(name: string, memberOcids: readonly string[], encrypted = false): Promise<bigint> {
     const members: bigint[] = [];
     for (const o of memberOcids) if (o.trim() !== "") members.push(await this.findUser(o));
     const r = await api.chat.newSession({ members, name, e2eeOn: false });
+    if (encrypted) await this.e2ee.enable(r.sessionId);
     await this.refreshMe();
     this.ensureSession(r.sessionId, true);
     return r.sessionId;
@@ -414,6 +444,7 @@ export class ChatClient {
 
   async answerJoin(sessionId: bigint, userId: bigint, accepted: boolean): Promise<void> {
     await api.chat.allowUserJoinSession({ sessionId, userId, accepted });
+    if (accepted && this.e2ee.isEncrypted(sessionId)) await this.e2ee.newKey(sessionId);
     this.timeline.update((t) => dropJoinRequest(t, sessionId, userId));
     this.ensureSession(sessionId, true);
   }

@@ -22,6 +22,9 @@ function load(): Login | null {
 
 export const login = new Store<Login | null>(load());
 
+/** Why the server ended the last login (its error detail, e.g. "User Banned"), shown on the login form. */
+export const signedOutBecause = new Store<string | null>(null);
+
 login.subscribe((l) => {
   if (l === null) localStorage.removeItem(KEY);
   else localStorage.setItem(KEY, JSON.stringify({ token: l.token, userId: l.userId.toString(), ocid: l.ocid }));

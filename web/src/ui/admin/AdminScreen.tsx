@@ -1,15 +1,16 @@
 /** The admin panel (holders of server roles): maintenance, announcements, users, roles, sessions, settings, metrics. */
+import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect, useState } from "preact/hooks";
-import { micros, timestamp } from "../../api/events";
+import { micros } from "../../api/events";
 import { ServerStatus } from "../../api/gen/service/server_manage/set_server_status/v1/set_server_status_pb";
 import type { UserInfo } from "../../api/gen/service/server_manage/user_manage/v1/user_manage_pb";
-import type { MetricDataPoint, MonitoringMetrics } from "../../api/gen/service/server_manage/monitoring/v1/monitoring_pb";
 import type { GetSessionInfoResponse } from "../../api/gen/service/ourchat/session/get_session_info/v1/get_session_info_pb";
 import { QueryValues as SessionQuery } from "../../api/gen/service/ourchat/session/get_session_info/v1/get_session_info_pb";
 import { api } from "../api";
 import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
 import { Feedback, useAction } from "../useAction";
+import { MetricsPanel } from "./MetricsPanel";
 
 type Section = "status" | "users" | "roles" | "sessions" | "config" | "metrics";
 
@@ -20,7 +21,7 @@ export function AdminScreen({ client }: { client: ChatClient }) {
     ["status", t.maintenanceMode],
     ["users", t.users],
     ["roles", t.roles],
-    ["sessions", t.sessions],
+    ["sessions", t.adminSessions],
     ["config", t.settings],
     ["metrics", t.metrics],
   ];
@@ -118,6 +119,8 @@ function StatusPanel({ client }: { client: ChatClient }) {
 }
 
 const PAGE_SIZE = 20;
+/** Server ban lengths in seconds (null: until lifted), labelled by `t.durations`. */
+const BAN_DURATIONS: (bigint | null)[] = [600n, 3600n, 86400n, null];
 
 function UsersPanel() {
   const t = useStrings();
@@ -125,18 +128,29 @@ function UsersPanel() {
   const [pageNo, setPageNo] = useState(1);
   const [users, setUsers] = useState<UserInfo[]>([]);
   const [total, setTotal] = useState(0);
+  const [searched, setSearched] = useState("");
+  const [shown, setShown] = useState(1);
+  const [banFor, setBanFor] = useState(0);
+  const [reason, setReason] = useState("");
   const act = useAction();
-  const load = () =>
+  const load = (q: string, page: number) =>
     act.run(async () => {
-      const q = query.trim();
       const r = await api.admin.listUsers({
         filter: q === "" ? undefined : q.includes("@") ? { email: q } : { userName: q },
-        pagination: { page: pageNo, pageSize: PAGE_SIZE },
+        pagination: { page, pageSize: PAGE_SIZE },
       });
       setUsers(r.users);
       setTotal(r.totalCount);
+      setShown(r.page);
     });
-  useEffect(() => void load(), [pageNo]);
+  useEffect(() => void load(searched, pageNo), [searched, pageNo]);
+  const seconds = BAN_DURATIONS[banFor];
+  const ban = (userId: bigint) =>
+    api.admin.banUser({
+      userId,
+      reason: reason.trim() === "" ? undefined : reason.trim(),
+      duration: seconds === null ? undefined : { seconds, nanos: 0 },
+    });
   return (
     <section class="panel">
       <h2>{t.users}</h2>
@@ -145,15 +159,35 @@ function UsersPanel() {
         onSubmit={(e) => {
           e.preventDefault();
           setPageNo(1);
-          void load();
+          setSearched(query.trim());
+          if (pageNo === 1 && query.trim() === searched) void load(searched, 1);
         }}
       >
         <label>
-          {t.search}
-          <input value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+          {t.searchUsers}
+          <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
         </label>
         <button type="submit">{t.search}</button>
       </form>
+      <div class="row-form">
+        <label>
+          {t.banDuration}
+          <select value={banFor} onChange={(e) => setBanFor(Number(e.currentTarget.value))}>
+            {BAN_DURATIONS.map((_, i) => (
+              <option value={i} key={i}>
+                {t.durations[i]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.banReason}
+          <input value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </label>
+      </div>
+      <p class="muted" data-testid="users-total">
+        {t.matching(total)}
+      </p>
       <table>
         <thead>
           <tr>
@@ -170,10 +204,10 @@ function UsersPanel() {
               <td>{u.userName}</td>
               <td>{u.email}</td>
               <td class="actions">
-                <button type="button" aria-label={`${t.ban} ${u.ocid}`} onClick={() => void act.run(() => api.admin.banUser({ userId: u.id }), t.saved)}>
+                <button type="button" aria-label={`${t.ban} ${u.ocid}`} onClick={() => void act.run(() => ban(u.id), `${t.banned}: ${u.ocid}`)}>
                   {t.ban}
                 </button>
-                <button type="button" aria-label={`${t.unban} ${u.ocid}`} onClick={() => void act.run(() => api.admin.unbanUser({ userId: u.id }), t.saved)}>
+                <button type="button" aria-label={`${t.unban} ${u.ocid}`} onClick={() => void act.run(() => api.admin.unbanUser({ userId: u.id }), `${t.unbanned}: ${u.ocid}`)}>
                   {t.unban}
                 </button>
                 <button
@@ -184,8 +218,8 @@ function UsersPanel() {
                     confirm(`${t.deleteAccount} ${u.ocid}?`) &&
                     void act.run(async () => {
                       await api.admin.deleteAccount({ userId: u.id });
-                      await load();
-                    }, t.saved)
+                      await load(searched, pageNo);
+                    }, `${t.deleted}: ${u.ocid}`)
                   }
                 >
                   {t.deleteAccount}
@@ -196,13 +230,13 @@ function UsersPanel() {
         </tbody>
       </table>
       <div class="pager">
-        <button type="button" disabled={pageNo <= 1} onClick={() => setPageNo(pageNo - 1)}>
+        <button type="button" aria-label={t.previousPage} disabled={pageNo <= 1} onClick={() => setPageNo(pageNo - 1)}>
           ←
         </button>
-        <span>
-          {pageNo} / {Math.max(1, Math.ceil(total / PAGE_SIZE))}
+        <span data-testid="users-page">
+          {shown} / {Math.max(1, Math.ceil(total / PAGE_SIZE))}
         </span>
-        <button type="button" disabled={pageNo * PAGE_SIZE >= total} onClick={() => setPageNo(pageNo + 1)}>
+        <button type="button" aria-label={t.nextPage} disabled={pageNo * PAGE_SIZE >= total} onClick={() => setPageNo(pageNo + 1)}>
           →
         </button>
       </div>
@@ -216,14 +250,19 @@ function RolesPanel() {
   const [roles, setRoles] = useState<{ id: bigint; name: string; description: string }[]>([]);
   const [ocid, setOcid] = useState("");
   const [roleId, setRoleId] = useState("1");
+  const [held, setHeld] = useState<{ ocid: string; roleIds: bigint[] } | null>(null);
   const act = useAction();
   useEffect(() => void act.run(async () => setRoles((await api.admin.listServerRoles({})).roles)), []);
-  const change = (assign: boolean) =>
+  const change = (how: "assign" | "remove" | "show") =>
     act.run(async () => {
-      const userId = (await api.basic.getId({ ocid: ocid.trim() })).id;
+      const who = ocid.trim();
+      const userId = (await api.basic.getId({ ocid: who })).id;
       const req = { userId, roleId: BigInt(roleId) };
-      await (assign ? api.admin.assignServerRole(req) : api.admin.removeServerRole(req));
-    }, t.saved);
+      if (how === "assign") await api.admin.assignServerRole(req);
+      if (how === "remove") await api.admin.removeServerRole(req);
+      setHeld({ ocid: who, roleIds: (await api.admin.listUserServerRoles({ userId })).roleIds });
+    }, how === "show" ? undefined : t.saved);
+  const roleLabel = (id: bigint) => roles.find((r) => r.id === id)?.name ?? `#${id}`;
   return (
     <section class="panel">
       <h2>{t.roles}</h2>
@@ -239,11 +278,11 @@ function RolesPanel() {
       </ul>
       <form class="row-form" onSubmit={(e) => e.preventDefault()}>
         <label>
-          {t.ocid}
+          {t.userOcid}
           <input value={ocid} onInput={(e) => setOcid(e.currentTarget.value)} />
         </label>
         <label>
-          {t.roles}
+          {t.serverRole}
           <select value={roleId} onChange={(e) => setRoleId(e.currentTarget.value)}>
             {roles.map((r) => (
               <option key={r.id.toString()} value={r.id.toString()}>
@@ -252,13 +291,21 @@ function RolesPanel() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => void change(true)}>
+        <button type="submit" onClick={() => void change("show")}>
+          {t.showRoles}
+        </button>
+        <button type="button" onClick={() => void change("assign")}>
           {t.grant}
         </button>
-        <button type="button" onClick={() => void change(false)}>
+        <button type="button" onClick={() => void change("remove")}>
           {t.revoke}
         </button>
       </form>
+      {held !== null && (
+        <p data-testid="held-roles">
+          {held.ocid}: {held.roleIds.length === 0 ? t.noServerRoles : held.roleIds.map(roleLabel).join(", ")}
+        </p>
+      )}
       <Feedback error={act.error} note={act.note} />
     </section>
   );
@@ -281,7 +328,7 @@ function SessionsPanel() {
   useEffect(() => void load(), []);
   return (
     <section class="panel">
-      <h2>{t.sessions}</h2>
+      <h2>{t.adminSessions}</h2>
       <form
         class="row-form"
         onSubmit={(e) => {
@@ -296,9 +343,17 @@ function SessionsPanel() {
         <button type="submit">{t.search}</button>
       </form>
       <table>
+        <thead>
+          <tr>
+            <th>{t.sessionId}</th>
+            <th>{t.groupName}</th>
+            <th>{t.memberCount}</th>
+            <th>{t.created}</th>
+          </tr>
+        </thead>
         <tbody>
           {sessions.map((s) => (
-            <tr key={String(s.sessionId)}>
+            <tr key={String(s.sessionId)} data-testid="session-row">
               <td>{String(s.sessionId ?? "")}</td>
               <td>{s.name || "—"}</td>
               <td>{String(s.size ?? "")}</td>
@@ -316,102 +371,37 @@ function ConfigPanel() {
   const t = useStrings();
   const [content, setContent] = useState("");
   const [current, setCurrent] = useState("");
+  const [result, setResult] = useState<string | null>(null);
   const act = useAction();
   useEffect(() => void act.run(async () => setCurrent((await api.admin.getConfig({})).content)), []);
   return (
     <section class="panel">
       <h2>{t.settings}</h2>
-      <pre class="config">{current}</pre>
+      <pre class="config" tabIndex={0} aria-label={t.currentSettings} data-testid="config">
+        {current}
+      </pre>
       <form
         class="col-form"
         onSubmit={(e) => {
           e.preventDefault();
+          setResult(null);
           void act.run(async () => {
             const r = await api.admin.setConfig({ content });
-            if (!r.success) throw new Error(r.message);
+            if (!r.success) throw new ConnectError(r.message, Code.InvalidArgument);
+            setResult(r.message);
             setCurrent((await api.admin.getConfig({})).content);
-          }, t.saved);
+          });
         }}
       >
         <label>
-          {t.settings} (TOML)
+          {t.settingsToChange}
           <textarea rows={4} value={content} onInput={(e) => setContent(e.currentTarget.value)} />
         </label>
         <button type="submit" class="primary">
           {t.save}
         </button>
       </form>
-      <Feedback error={act.error} note={act.note} />
+      <Feedback error={act.error} note={result} />
     </section>
-  );
-}
-
-function MetricsPanel() {
-  const t = useStrings();
-  const [now, setNow] = useState<MonitoringMetrics | null>(null);
-  const [history, setHistory] = useState<MetricDataPoint[]>([]);
-  const act = useAction();
-  useEffect(() => {
-    const load = () =>
-      act.run(async () => {
-        setNow((await api.admin.getMonitoringMetrics({ includeSystemMetrics: true })).metrics ?? null);
-        const end = BigInt(Date.now()) * 1000n;
-        const r = await api.admin.getHistoricalMetrics({
-          startTime: timestamp(end - 3_600_000_000n),
-          endTime: timestamp(end),
-        });
-        setHistory(r.dataPoints);
-      });
-    void load();
-    const timer = setInterval(() => void load(), 5000);
-    return () => clearInterval(timer);
-  }, []);
-  return (
-    <section class="panel">
-      <h2>{t.metrics}</h2>
-      {now !== null && (
-        <dl class="figures">
-          <dt>{t.users}</dt>
-          <dd>{now.totalUsers}</dd>
-          <dt>{t.sessions}</dt>
-          <dd>{now.totalSessions}</dd>
-          <dt>{t.connections}</dt>
-          <dd>{now.activeConnections}</dd>
-          <dt>{t.messagesPerSecond}</dt>
-          <dd>{now.messagesPerSecond.toFixed(2)}</dd>
-          <dt>CPU</dt>
-          <dd>{now.cpuUsagePercent?.toFixed(1) ?? "—"} %</dd>
-        </dl>
-      )}
-      <Chart
-        label={t.connections}
-        points={history.map((p) => [Number(micros(p.timestamp) / 1000n), p.metrics?.activeConnections ?? 0])}
-      />
-      <Feedback error={act.error} note={null} />
-    </section>
-  );
-}
-
-/** A line chart of (ms, value) points as SVG. */
-function Chart({ label, points }: { label: string; points: [number, number][] }) {
-  const w = 600;
-  const h = 160;
-  if (points.length === 0) return <p class="muted">{label}: —</p>;
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  const y1 = Math.max(1, ...ys);
-  const path = points
-    .map(([x, y]) => `${(((x - x0) / Math.max(1, x1 - x0)) * (w - 20) + 10).toFixed(1)},${(h - 10 - (y / y1) * (h - 20)).toFixed(1)}`)
-    .join(" ");
-  return (
-    <figure class="chart">
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${label}: ${ys[ys.length - 1]}`}>
-        <polyline points={path} fill="none" stroke="currentColor" stroke-width="2" />
-      </svg>
-      <figcaption>
-        {label} (max {y1})
-      </figcaption>
-    </figure>
   );
 }

@@ -2,11 +2,11 @@
 import { useState } from "preact/hooks";
 import { callError } from "../../api/errors";
 import { errorText } from "../../i18n/strings";
-import { generateKeyPair, savePrivateKey } from "../../state/keys";
+import { generateKeyPair, savePrivateKey, savePublicKey } from "../../state/keys";
 import { passwordStrength } from "../../state/strength";
 import { api } from "../api";
 import { useStrings } from "../hooks";
-import { login } from "../login";
+import { login, signedOutBecause } from "../login";
 import { PrefsBar } from "../PrefsBar";
 
 export function downloadBlob(name: string, blob: Blob): void {
@@ -26,7 +26,11 @@ export function AuthScreen() {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(() => {
+    const why = signedOutBecause.get();
+    signedOutBecause.set(null);
+    return why === null ? null : errorText(t, why);
+  });
   const [unverified, setUnverified] = useState(false);
   const [backup, setBackup] = useState<{ pem: string; ocid: string; done: () => void } | null>(null);
 
@@ -78,6 +82,7 @@ export function AuthScreen() {
         publicKey: keys.publicKeyDer,
       });
       await savePrivateKey(res.id, keys.privateKey);
+      await savePublicKey(res.id, keys.publicKeyDer);
       const done = () => login.set({ token: res.token, userId: res.id, ocid: res.ocid });
       setBackup({ pem: keys.privateKeyPem, ocid: res.ocid, done });
     } catch (err) {

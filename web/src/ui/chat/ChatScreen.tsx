@@ -4,6 +4,7 @@ import { useStore, useStrings } from "../hooks";
 import { lastMessage, sessionOrder } from "../../state/timeline";
 import { Conversation } from "./Conversation";
 import { Avatar } from "../Avatar";
+import { LockIcon, shownText } from "../e2ee/Encryption";
 
 export function ChatScreen({ client }: { client: ChatClient }) {
   const t = useStrings();
@@ -11,6 +12,8 @@ export function ChatScreen({ client }: { client: ChatClient }) {
   const me = useStore(client.me);
   useStore(client.sessions);
   useStore(client.users);
+  const encrypted = useStore(client.e2ee.encrypted);
+  const texts = useStore(client.e2ee.texts);
   const ids = new Set<bigint>([...(me?.sessions ?? []), ...timeline.sessionIds]);
   const order = sessionOrder(timeline, [...ids]);
   const open = timeline.open;
@@ -34,8 +37,11 @@ export function ChatScreen({ client }: { client: ChatClient }) {
                 >
                   <Avatar client={client} sessionId={id} label={title} />
                   <span class="session-text">
-                    <span class="session-name">{title}</span>
-                    <span class="session-last">{last ? preview(last.text, t.image) : ""}</span>
+                    <span class="session-name">
+                      {encrypted.has(id) && <LockIcon label={t.encrypted} />}
+                      {title}
+                    </span>
+                    <span class="session-last">{last ? preview(shownText(texts, last, t).text, t.image) : ""}</span>
                   </span>
                   {unread > 0 && <span class="badge">{unread}</span>}
                 </button>

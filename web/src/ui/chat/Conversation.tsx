@@ -8,6 +8,8 @@ import { page } from "../../state/timeline";
 import { downloadBlob } from "../auth/AuthScreen";
 import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
+import { CallButtons } from "../call/CallButtons";
+import { EncryptionControl, useShownText } from "../e2ee/Encryption";
 
 const PAGE = 30;
 
@@ -69,6 +71,8 @@ export function Conversation({ client, sessionId }: { client: ChatClient; sessio
           ←
         </button>
         <h2>{title}</h2>
+        <CallButtons client={client} sessionId={sessionId} />
+        <EncryptionControl client={client} sessionId={sessionId} />
       </header>
       <ol class="messages" ref={list} aria-label={title} aria-live="polite">
         {more && (
@@ -147,14 +151,15 @@ function MessageItem({ client, m }: { client: ChatClient; m: MessageEvent }) {
   const t = useStrings();
   const files = useStore(client.files);
   const mine = m.senderId === client.login.userId;
+  const shown = useShownText(client, m);
   for (const key of m.files) client.fetchFile(key);
-  const html = renderMarkdown(m.text, (i) => files.get(m.files[i] ?? "") ?? null);
+  const html = renderMarkdown(shown.text, (i) => files.get(m.files[i] ?? "") ?? null);
   const time = new Date(Number(m.time / 1000n));
   const attachments = m.files
     .map((key, i) => ({ key, i }))
-    .filter(({ i }) => !new RegExp(`!\\[[^\\]]*\\]\\(\\s*IO://${i}\\s*\\)`, "i").test(m.text));
+    .filter(({ i }) => !new RegExp(`!\\[[^\\]]*\\]\\(\\s*IO://${i}\\s*\\)`, "i").test(shown.text));
   return (
-    <li class={`message ${mine ? "mine" : "theirs"}`} data-msg-id={m.id.toString()}>
+    <li class={`message ${mine ? "mine" : "theirs"}${shown.sealed ? " sealed" : ""}`} data-msg-id={m.id.toString()}>
       <div class="meta">
         <span class="sender">{mine ? t.you : client.userName(m.senderId)}</span>
         <time dateTime={time.toISOString()}>{time.toLocaleTimeString()}</time>
@@ -169,10 +174,10 @@ function MessageItem({ client, m }: { client: ChatClient; m: MessageEvent }) {
               disabled={!files.has(key)}
               onClick={async () => {
                 const url = files.get(key);
-                if (url) downloadBlob(fileName(m.text, i), await (await fetch(url)).blob());
+                if (url) downloadBlob(fileName(shown.text, i), await (await fetch(url)).blob());
               }}
             >
-              {t.download} {fileName(m.text, i)}
+              {t.download} {fileName(shown.text, i)}
             </button>
           ))}
         </div>
@@ -181,7 +186,7 @@ function MessageItem({ client, m }: { client: ChatClient; m: MessageEvent }) {
         <button
           type="button"
           class="recall link"
-          aria-label={`${t.recall}: ${m.text.slice(0, 30)}`}
+          aria-label={`${t.recall}: ${shown.text.slice(0, 30)}`}
           onClick={() => void client.recall(m.sessionId, m.id)}
         >
           {t.recall}

@@ -1,10 +1,9 @@
 /** Groups: create, ask to join, answer join requests, and manage a group I am in. */
-import { useState } from "preact/hooks";
-import { api } from "../api";
-import { ROLE_ADMIN, ROLE_OWNER, type ChatClient } from "../controller";
+import { useEffect, useState } from "preact/hooks";
+import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
 import { Feedback, useAction } from "../useAction";
-import { squareImage } from "../profile/ProfileScreen";
+import { ManageGroup } from "./ManageGroup";
 
 export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: () => void }) {
   const t = useStrings();
@@ -14,12 +13,15 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
   useStore(client.users);
   const [name, setName] = useState("");
   const [members, setMembers] = useState("");
+  const [encrypted, setEncrypted] = useState(false);
   const [joinId, setJoinId] = useState("");
   const [joinMessage, setJoinMessage] = useState("");
   const [managing, setManaging] = useState<bigint | null>(null);
   const create = useAction();
   const join = useAction();
   const answer = useAction();
+  // A kick or a ban sends no event: read my memberships afresh whenever this screen opens.
+  useEffect(() => void client.refreshMe(), [client]);
   const invites = timeline.invites.filter((i) => !(me?.sessions ?? []).includes(i.sessionId));
   const groups = (me?.sessions ?? []).filter((id) => {
     const s = sessions.get(id);
@@ -36,11 +38,12 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
             e.preventDefault();
             let id = 0n;
             const ok = await create.run(async () => {
-              id = await client.newGroup(name, members.split(/[\s,]+/));
+              id = await client.newGroup(name, members.split(/[\s,]+/), encrypted);
             });
             if (ok) {
               setName("");
               setMembers("");
+              setEncrypted(false);
               client.open(id);
               onOpen();
             }
@@ -53,6 +56,10 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
           <label>
             {t.members}
             <input value={members} onInput={(e) => setMembers(e.currentTarget.value)} />
+          </label>
+          <label class="inline-label">
+            <input type="checkbox" checked={encrypted} onChange={(e) => setEncrypted(e.currentTarget.checked)} />
+            {t.encrypted}
           </label>
           <button type="submit" class="primary" disabled={create.busy}>
             {t.create}
@@ -179,144 +186,4 @@ export function GroupsScreen({ client, onOpen }: { client: ChatClient; onOpen: (
       </section>
     </div>
   );
-}
-
-const DURATIONS: [string, bigint | null][] = [
-  ["10 min", 600n],
-  ["1 h", 3600n],
-  ["1 d", 86400n],
-  ["∞", null],
-];
-
-function ManageGroup({ client, sessionId }: { client: ChatClient; sessionId: bigint }) {
-  const t = useStrings();
-  const sessions = useStore(client.sessions);
-  useStore(client.users);
-  const s = sessions.get(sessionId);
-  const [name, setName] = useState(s?.name ?? "");
-  const [description, setDescription] = useState(s?.description ?? "");
-  const [invitee, setInvitee] = useState("");
-  const [duration, setDuration] = useState(0);
-  const act = useAction();
-  if (s === undefined) return null;
-  const myRole = s.roles.get(client.login.userId) ?? 1n;
-  const canManage = myRole === ROLE_ADMIN || myRole === ROLE_OWNER;
-  const seconds = DURATIONS[duration][1];
-  const length = seconds === null ? undefined : { seconds, nanos: 0 };
-  const refresh = () => client.ensureSession(sessionId, true);
-  return (
-    <div class="manage">
-      <form
-        class="row-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void act.run(() => client.setSessionInfo(sessionId, name, description), t.saved);
-        }}
-      >
-        <label>
-          {t.groupName}
-          <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t.description}
-          <input value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        </label>
-        <button type="submit">{t.save}</button>
-      </form>
-      <label>
-        {t.avatar}
-        <input
-          type="file"
-          accept="image/*"
-          onChange={(e) => {
-            const f = e.currentTarget.files?.[0];
-            if (f)
-              void act.run(async () => {
-                const key = await client.upload(await squareImage(f), sessionId, false);
-                await api.chat.setSessionInfo({ sessionId, avatarKey: key });
-                refresh();
-              }, t.saved);
-          }}
-        />
-      </label>
-      <form
-        class="row-form"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          if (await act.run(() => client.invite(sessionId, invitee), t.saved)) setInvitee("");
-        }}
-      >
-        <label>
-          {t.inviteOcid}
-          <input required value={invitee} onInput={(e) => setInvitee(e.currentTarget.value)} />
-        </label>
-        <button type="submit">{t.invite}</button>
-      </form>
-      {canManage && (
-        <label class="inline-label">
-          {t.duration}
-          <select value={duration} onChange={(e) => setDuration(Number(e.currentTarget.value))}>
-            {DURATIONS.map(([label], i) => (
-              <option value={i} key={label}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      <ul class="plain members">
-        {s.members.map((m) => {
-          const who = client.userName(m);
-          const role = s.roles.get(m) ?? 1n;
-          return (
-            <li key={m.toString()}>
-              <span>
-                {who} <span class="muted">({roleName(t, role)})</span>
-              </span>
-              {canManage && m !== client.login.userId && (
-                <span class="actions">
-                  <button type="button" aria-label={`${t.mute} ${who}`} onClick={() => void act.run(() => api.chat.muteUser({ sessionId, userIds: [m], duration: length }), t.saved)}>
-                    {t.mute}
-                  </button>
-                  <button type="button" aria-label={`${t.unmute} ${who}`} onClick={() => void act.run(() => api.chat.unmuteUser({ sessionId, userIds: [m] }), t.saved)}>
-                    {t.unmute}
-                  </button>
-                  <button type="button" aria-label={`${t.ban} ${who}`} onClick={() => void act.run(async () => { await api.chat.banUser({ sessionId, userIds: [m], duration: length }); refresh(); }, t.saved)}>
-                    {t.ban}
-                  </button>
-                  <button type="button" aria-label={`${t.kick} ${who}`} onClick={() => void act.run(async () => { await api.chat.kickUser({ sessionId, userId: m }); refresh(); }, t.saved)}>
-                    {t.kick}
-                  </button>
-                  {myRole === ROLE_OWNER && (
-                    <button
-                      type="button"
-                      aria-label={`${role === ROLE_ADMIN ? t.makeMember : t.makeAdmin} ${who}`}
-                      onClick={() => void act.run(async () => { await api.chat.setRole({ sessionId, memberId: m, roleId: role === ROLE_ADMIN ? 1n : ROLE_ADMIN }); refresh(); }, t.saved)}
-                    >
-                      {role === ROLE_ADMIN ? t.makeMember : t.makeAdmin}
-                    </button>
-                  )}
-                </span>
-              )}
-            </li>
-          );
-        })}
-      </ul>
-      <div class="actions">
-        <button type="button" onClick={() => void act.run(() => client.leave(sessionId))}>
-          {t.leave}
-        </button>
-        {myRole === ROLE_OWNER && (
-          <button type="button" class="danger" onClick={() => void act.run(() => client.deleteGroup(sessionId))}>
-            {t.deleteGroup}
-          </button>
-        )}
-      </div>
-      <Feedback error={act.error} note={act.note} />
-    </div>
-  );
-}
-
-function roleName(t: ReturnType<typeof useStrings>, role: bigint): string {
-  return role === ROLE_OWNER ? t.owner : role === ROLE_ADMIN ? t.adminRole : t.member;
 }

@@ -1,23 +1,10 @@
-/** My profile: name, status, OCID, and an avatar cropped to a square before upload. */
+/** My profile: name, status, OCID, and an avatar cropped to a chosen square before upload. */
 import { useEffect, useState } from "preact/hooks";
 import type { ChatClient } from "../controller";
 import { useStore, useStrings } from "../hooks";
 import { Feedback, useAction } from "../useAction";
 import { Avatar } from "../Avatar";
-
-/** The centre square of an image, 256×256, as PNG. */
-export async function squareImage(file: File): Promise<File> {
-  const bitmap = await createImageBitmap(file);
-  const side = Math.min(bitmap.width, bitmap.height);
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = 256;
-  const ctx = canvas.getContext("2d")!;
-  ctx.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, 256, 256);
-  const blob = await new Promise<Blob>((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("crop failed"))), "image/png"),
-  );
-  return new File([blob], "avatar.png", { type: "image/png" });
-}
+import { AvatarPicker } from "./AvatarCropper";
 
 export function ProfileScreen({ client }: { client: ChatClient }) {
   const t = useStrings();
@@ -44,21 +31,15 @@ export function ProfileScreen({ client }: { client: ChatClient }) {
             {me.email} · {t.ocid} <strong data-testid="my-ocid">{me.ocid}</strong>
           </span>
         </div>
-        <label>
-          {t.avatar}
-          <input
-            type="file"
-            accept="image/*"
-            onChange={(e) => {
-              const f = e.currentTarget.files?.[0];
-              if (f)
-                void act.run(async () => {
-                  const key = await client.upload(await squareImage(f), null, false);
-                  await client.setProfile({ avatarKey: key });
-                }, t.saved);
-            }}
-          />
-        </label>
+        <AvatarPicker
+          label={t.avatar}
+          onCropped={(file) =>
+            act.run(async () => {
+              const key = await client.upload(file, null, false);
+              await client.setProfile({ avatarKey: key });
+            }, t.saved)
+          }
+        />
         <form
           class="col-form"
           onSubmit={(e) => {
