@@ -7,20 +7,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.delivery.events import Audience, Event
 from ourchat.storage.engine import greatest_in
-from ourchat.storage.tables import event_clock, event_recipients, events, session_members
+from ourchat.storage.tables import Int64, event_clock, event_recipients, events, session_members
 from ourchat.storage.uow import Tx
 
 
 @functools.cache
 def _allocate_statement(dialect: str) -> Any:
     """The UPDATE of :func:`_allocate` for a dialect, built once (``count``, ``now_us`` bound)."""
-    count = bindparam("count", type_=Integer)
-    now_us = bindparam("now_us", type_=Integer)
+    count = bindparam("count", type_=Int64())
+    now_us = bindparam("now_us", type_=Int64())
     last_time = event_clock.c.last_time + count
     newest = now_us + count - 1
     return (

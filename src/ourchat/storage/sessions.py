@@ -24,7 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ourchat.ids import Permission
 from ourchat.storage import events as stored_events
 from ourchat.storage.restrictions import in_force_at
-from ourchat.storage.tables import mutes, role_permissions, session_members, sessions, users
+from ourchat.storage.tables import (
+    Int64,
+    mutes,
+    role_permissions,
+    session_members,
+    sessions,
+    users,
+)
 
 
 async def create(
@@ -231,7 +238,7 @@ class SenderState:
 def _sender_states_query() -> Select[Any]:
     """The query of :func:`sender_states`, built once: ``pairs`` and ``now_us`` are bound."""
     member = session_members
-    now_us: BindParameter[int] = bindparam("now_us")
+    now_us: BindParameter[int] = bindparam("now_us", type_=Int64())
     can_send = (
         select(role_permissions.c.role_id)
         .where(
