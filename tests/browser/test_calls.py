@@ -4,6 +4,7 @@ both ways (getStats), mute and camera, decline, a stream reconnect that loses si
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,13 @@ from typing import Any
 import pytest
 
 from ourchat import details
+from ourchat.client import AiortcPeer, Call
 from ourchat.config import Settings
 from ourchat.errors import Unavailable
 from ourchat.server.app import OurChatServer
 from tests.browser.conftest import NewPage
 from tests.browser.helpers import befriend, open_chat, register, tab
+from tests.helpers import User
 
 Shot = Callable[[Any, str], Awaitable[Path]]
 
@@ -206,7 +209,7 @@ async def test_the_call_survives_a_stream_reconnect_that_lost_the_offer(
     assert await tile(alice, "Bob").get_attribute("data-connection") == "connected"
 
 
-async def test_an_admin_kicks_a_member_out_of_a_group_call(new_page: NewPage) -> None:
+async def test_a_promoted_admin_kicks_a_member_out_of_a_group_call(new_page: NewPage) -> None:
     alice, bob, carol = await new_page(), await new_page(), await new_page()
     await register(alice, "Alice")
     bob_ocid = await register(bob, "Bob")
@@ -231,9 +234,12 @@ async def test_an_admin_kicks_a_member_out_of_a_group_call(new_page: NewPage) ->
     await media_flows(alice, "Carol")
     await media_flows(bob, "Carol")
 
+    # Only the creator may moderate, until she makes Bob an admin too: his page learns it.
+    assert await bob.get_by_role("button", name="Remove Carol from the call").count() == 0
     await alice.get_by_role("button", name="Make Bob a call admin").click()
     await tile(alice, "Bob").get_by_text("call admin").wait_for()
-    await alice.get_by_role("button", name="Remove Carol from the call").click()
+    await tile(carol, "Bob").get_by_text("call admin").wait_for()
+    await bob.get_by_role("button", name="Remove Carol from the call").click()
 
     await carol.get_by_text("You were removed from the call.").wait_for()
     assert await tile(carol, "Alice").count() == 0  # the call is over for her
@@ -249,3 +255,46 @@ async def test_an_admin_kicks_a_member_out_of_a_group_call(new_page: NewPage) ->
     assert await received(bob, "Alice") > before
     await carol.get_by_role("button", name="Close").click()
     await carol.get_by_test_id("call-screen").wait_for(state="detached")
+
+
+async def test_a_call_between_a_browser_and_an_sdk_peer(
+    new_page: NewPage, new_user: Callable[..., Awaitable[User]]
+) -> None:
+    from aiortc import AudioStreamTrack, RTCConfiguration, VideoStreamTrack
+
+    alice = await new_page()
+    await register(alice, "Alice")
+    alice_id = int(
+        await alice.evaluate("() => JSON.parse(localStorage.getItem('ourchat.login')).userId")
+    )
+    bob = await new_user("bob")
+    frames: dict[str, int] = {"audio": 0, "video": 0}
+    readers: list[asyncio.Task[None]] = []
+
+    async def read(track: Any) -> None:
+        with contextlib.suppress(Exception):
+            while True:
+                await track.recv()
+                frames[track.kind] += 1
+
+    def setup(connection: Any) -> None:
+        connection.addTrack(AudioStreamTrack())
+        connection.addTrack(VideoStreamTrack())
+        connection.on("track", lambda track: readers.append(asyncio.create_task(read(track))))
+
+    # Bob's SDK starts the call and rings Alice's browser; she joins and offers to him.
+    room_id = await bob.client.create_room(title="Video call")
+    no_servers = RTCConfiguration(iceServers=[])
+    async with Call(bob.client, room_id, lambda _: AiortcPeer(no_servers, setup=setup)) as call:
+        await bob.client.invite_user_to_room(room_id=room_id, user_id=alice_id)
+        banner = alice.get_by_role("alertdialog", name=f"{bob.name} is calling")
+        await banner.get_by_role("button", name="Accept").click()
+        await call.peer(alice_id, timeout=60)
+        await media_flows(alice, bob.name)
+        async with asyncio.timeout(60):
+            while frames["audio"] < 20 or frames["video"] < 5:  # noqa: ASYNC110 (frame counts)
+                await asyncio.sleep(0.2)
+        # Bob leaves: Alice's page closes the connection and shows him gone.
+    await tile(alice, bob.name).wait_for(state="detached")
+    for reader in readers:
+        reader.cancel()

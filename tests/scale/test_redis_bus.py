@@ -148,6 +148,20 @@ async def test_publish_reaches_every_subscription_of_the_recipients_once(
     assert all(0 <= lag < 2 for lag in lags)
 
 
+async def test_a_committed_batch_is_published_in_order_to_every_process(
+    redis_url: str, redis_prefix: str, buses: list[RedisBus]
+) -> None:
+    bus_a = await start_bus(buses, redis_url, redis_prefix)
+    bus_b = await start_bus(buses, redis_url, redis_prefix)
+    async with bus_a.subscribe(1) as here, bus_b.subscribe(1) as there:
+        await bus_a.publish_many([event(i, {1}) for i in range(1, 51)])
+        for sub in (here, there):
+            got = [await next_event(sub) for _ in range(50)]
+            assert [e.msg_id for e in got] == list(range(1, 51))
+            assert got[-1].payload == b"payload-50"
+    assert bus_a.received == bus_b.received == 50
+
+
 async def test_events_for_other_users_and_other_prefixes_are_not_delivered(
     redis_url: str, redis_prefix: str, buses: list[RedisBus]
 ) -> None:

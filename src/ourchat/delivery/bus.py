@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from ourchat import details
@@ -94,6 +94,9 @@ class Bus(Protocol):
 
     async def publish(self, event: Event) -> None:
         """Deliver ``event`` once to each subscription of each recipient."""
+
+    async def publish_many(self, events: Sequence[Event]) -> None:
+        """:meth:`publish` each of ``events``, in order (one round trip where there is one)."""
 
     def subscribe(self, user_id: int) -> contextlib.AbstractAsyncContextManager[Subscription]:
         """Open a subscription for ``user_id``, removed when the context exits."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 
 from ourchat import details
 from ourchat.delivery.bus import LocalFanout, Subscription
@@ -25,6 +26,11 @@ class InProcessBus:
     async def publish(self, event: Event) -> None:
         """Deliver synchronously, so events leave in publish order."""
         self.fanout.deliver(event)
+
+    async def publish_many(self, events: Sequence[Event]) -> None:
+        """Deliver each event in order."""
+        for event in events:
+            await self.publish(event)
 
     def subscribe(self, user_id: int) -> contextlib.AbstractAsyncContextManager[Subscription]:
         """Open a subscription for ``user_id``."""

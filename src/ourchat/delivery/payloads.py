@@ -220,12 +220,14 @@ ROOM_MEMBER_VARIANTS = {
     "left": "room_member_left",
     "kicked": "room_member_kicked",
     "declined": "room_invitation_declined",
+    "promoted": "room_admin_promoted",
+    "demoted": "room_admin_demoted",
 }
 
 
 def room_member(change: str, *, room_id: int, user_id: int) -> tuple[int, bytes]:
-    """A member ``change`` ("joined", "left", "kicked") of a room, or an invitee who
-    "declined" (live only)."""
+    """A member ``change`` ("joined", "left", "kicked", "promoted", "demoted") of a room, or
+    an invitee who "declined" (live only)."""
     return _encode(
         ROOM_MEMBER_VARIANTS[change],
         room_events_pb2.RoomMemberNotification(room_id=room_id, user_id=user_id),

@@ -36,6 +36,9 @@ def bearer_token(metadata: Sequence[Any] | None) -> str:
 async def authenticate(deps: Deps, metadata: Sequence[Any] | None) -> UserId:
     """The caller's id, once the token is valid and the account exists, is active and not banned.
 
+    The account is read at most once per :class:`ActiveAccounts` period; calls of one user that
+    arrive while it is being read wait for that one read.
+
     Raises:
         Unauthenticated: with the exact detail of §1.2 ("Token Missing", "Token Expired", ...),
             or "User Banned" while a server ban is in force (§18).
@@ -43,20 +46,27 @@ async def authenticate(deps: Deps, metadata: Sequence[Any] | None) -> UserId:
     """
     user_id = deps.tokens.verify(bearer_token(metadata))
     now = deps.clock.now_us()
-    if deps.active_accounts.is_fresh(user_id):
-        deps.last_seen.saw(user_id, now)
-        return UserId(user_id)
+    if not deps.active_accounts.is_fresh(user_id):
+        refusal = await deps.active_accounts.check_once(
+            user_id, lambda: _account_refusal(deps, user_id, now)
+        )
+        if refusal is not None:
+            raise Unauthenticated(refusal)
+    deps.last_seen.saw(user_id, now)
+    return UserId(user_id)
+
+
+async def _account_refusal(deps: Deps, user_id: int, now: int) -> str | None:
+    """Why ``user_id`` may not call now ("User Not Found", ...), or None."""
     async with deps.db.read() as conn:
         status, banned = await server_bans.account_check(conn, user_id, now)
     if status is None:
-        raise Unauthenticated(details.USER_NOT_FOUND)
+        return details.USER_NOT_FOUND
     if status != ACCOUNT_ACTIVE:
-        raise Unauthenticated(details.ACCOUNT_DELETED)
+        return details.ACCOUNT_DELETED
     if banned:
-        raise Unauthenticated(details.USER_BANNED)
-    deps.active_accounts.remember(user_id)
-    deps.last_seen.saw(user_id, now)
-    return UserId(user_id)
+        return details.USER_BANNED
+    return None
 
 
 async def authenticate_if_present(deps: Deps, metadata: Sequence[Any] | None) -> UserId | None:

@@ -13,6 +13,7 @@ Membership notices (joined / left / kicked) and signals are pushed live on Fetch
 stored: joined and left go to the other members, kicked also to the kicked user; a signal goes
 to its target only. An invitation rings the invitee (``room_invitation``); an invitee who leaves
 without having joined declines it, and the members are told (``room_invitation_declined``).
+Promotions and demotions go to every member, so each knows who may moderate.
 """
 
 from __future__ import annotations
@@ -208,7 +209,7 @@ async def leave(deps: Deps, *, user_id: int, room_id: int) -> None:
 
 
 async def promote(deps: Deps, *, caller_id: int, room_id: int, user_id: int) -> None:
-    """Give a member the admin right.
+    """Give a member the admin right; the members are told (unless they had it already).
 
     Raises:
         NotFound: "WebRTC Room Not Found"; "user is not in the room".
@@ -217,13 +218,18 @@ async def promote(deps: Deps, *, caller_id: int, room_id: int, user_id: int) -> 
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
         await _require_room(tx, room_id)
         await _require_admin(tx, room_id, caller_id, details.ONLY_ADMINS_CAN_PROMOTE)
-        if await room_store.member(tx.conn, room_id, user_id) is None:
+        target = await room_store.member(tx.conn, room_id, user_id)
+        if target is None:
             raise NotFound(details.USER_NOT_IN_ROOM)
         await room_store.update_member(tx.conn, room_id, user_id, is_admin=True)
+        if not target.is_admin:
+            members = await room_store.member_ids(tx.conn, room_id)
+            await _notify(tx, "promoted", room_id, user_id, members)
 
 
 async def demote(deps: Deps, *, caller_id: int, room_id: int, user_id: int) -> None:
-    """Take the admin right from a member (the creator only; never from the creator).
+    """Take the admin right from a member (the creator only; never from the creator); the
+    members are told if the member had it.
 
     Raises:
         NotFound: "WebRTC Room Not Found".
@@ -235,7 +241,11 @@ async def demote(deps: Deps, *, caller_id: int, room_id: int, user_id: int) -> N
             raise PermissionDenied(details.ONLY_CREATOR_CAN_DEMOTE)
         if user_id == room.creator_id:
             raise PermissionDenied(details.CANNOT_DEMOTE_CREATOR)
+        target = await room_store.member(tx.conn, room_id, user_id)
         await room_store.update_member(tx.conn, room_id, user_id, is_admin=False)
+        if target is not None and target.is_admin:
+            members = await room_store.member_ids(tx.conn, room_id)
+            await _notify(tx, "demoted", room_id, user_id, members)
 
 
 async def kick(deps: Deps, *, caller_id: int, room_id: int, user_id: int) -> None:

@@ -12,6 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from ourchat.storage import sqlite_connection
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -45,6 +47,11 @@ class Database:
         kwargs: dict[str, Any] = {}
         if not self.is_sqlite:
             kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+        else:
+            parsed = make_url(self.url)
+            file = parsed.database
+            if file and not parsed.query and file != ":memory:" and not file.startswith("file:"):
+                kwargs["async_creator"] = sqlite_connection.creator(file)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         if self.is_sqlite:
@@ -112,7 +119,12 @@ def upsert(conn: AsyncConnection, table: Table, keys: tuple[str, ...], **values:
 
 def greatest(conn: AsyncConnection, *values: Any) -> Any:
     """SQL for the largest of ``values`` (``max`` on SQLite, ``greatest`` on PostgreSQL)."""
-    return func.max(*values) if conn.dialect.name == "sqlite" else func.greatest(*values)
+    return greatest_in(conn.dialect.name, *values)
+
+
+def greatest_in(dialect: str, *values: Any) -> Any:
+    """:func:`greatest` for the dialect named ``dialect``."""
+    return func.max(*values) if dialect == "sqlite" else func.greatest(*values)
 
 
 def insert_if_absent(

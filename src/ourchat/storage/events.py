@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.delivery.events import Audience, Event
-from ourchat.storage.engine import greatest
-from ourchat.storage.tables import event_clock, event_recipients, events, session_members
+from ourchat.storage.engine import greatest_in
+from ourchat.storage.tables import Int64, event_clock, event_recipients, events, session_members
 from ourchat.storage.uow import Tx
+
+
+@functools.cache
+def _allocate_statement(dialect: str) -> Any:
+    """The UPDATE of :func:`_allocate` for a dialect, built once (``count``, ``now_us`` bound)."""
+    count = bindparam("count", type_=Int64())
+    now_us = bindparam("now_us", type_=Int64())
+    last_time = event_clock.c.last_time + count
+    newest = now_us + count - 1
+    return (
+        update(event_clock)
+        .where(event_clock.c.id == 1)
+        .values(
+            last_id=event_clock.c.last_id + count,
+            last_time=greatest_in(dialect, last_time, newest),
+        )
+        .returning(event_clock.c.last_id, event_clock.c.last_time)
+    )
 
 
 async def _allocate(conn: AsyncConnection, now_us: int, count: int) -> tuple[int, int]:
@@ -20,17 +40,8 @@ async def _allocate(conn: AsyncConnection, now_us: int, count: int) -> tuple[int
     The row lock on ``event_clock`` keeps commit order equal to id order, and times are
     strictly increasing, never behind ``now_us``.
     """
-    row = (
-        await conn.execute(
-            update(event_clock)
-            .where(event_clock.c.id == 1)
-            .values(
-                last_id=event_clock.c.last_id + count,
-                last_time=greatest(conn, event_clock.c.last_time + count, now_us + count - 1),
-            )
-            .returning(event_clock.c.last_id, event_clock.c.last_time)
-        )
-    ).one()
+    statement = _allocate_statement(conn.dialect.name)
+    row = (await conn.execute(statement, {"count": count, "now_us": now_us})).one()
     return int(row[0]) - count + 1, int(row[1]) - count + 1
 
 
@@ -65,6 +76,11 @@ class NewEvent:
     is_announcement: bool = False
 
 
+_MEMBERS_OF_SESSIONS = select(session_members.c.session_id, session_members.c.user_id).where(
+    session_members.c.session_id.in_(bindparam("session_ids", expanding=True))
+)
+
+
 async def store_many(tx: Tx, items: Sequence[NewEvent]) -> list[Event]:
     """Insert events in one go and queue them, in order, for publishing after commit."""
     if not items:
@@ -91,11 +107,7 @@ async def store_many(tx: Tx, items: Sequence[NewEvent]) -> list[Event]:
     session_ids = {i.session_id for i in items if i.audience is Audience.SESSION}
     members: dict[int, set[int]] = {sid: set() for sid in session_ids if sid is not None}
     if members:
-        rows = await conn.execute(
-            select(session_members.c.session_id, session_members.c.user_id).where(
-                session_members.c.session_id.in_(list(members))
-            )
-        )
+        rows = await conn.execute(_MEMBERS_OF_SESSIONS, {"session_ids": list(members)})
         for sid, uid in rows:
             members[int(sid)].add(int(uid))
     recipient_rows = [

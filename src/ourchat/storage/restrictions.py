@@ -10,8 +10,9 @@ from ourchat.storage.tables import bans, mutes
 __all__ = ["active", "bans", "in_force", "in_force_at", "lift", "mutes", "place"]
 
 
-def in_force_at(table: Table, now_us: int) -> ColumnElement[bool]:
-    """SQL: the row's restriction is permanent or has not expired by ``now_us``."""
+def in_force_at(table: Table, now_us: int | ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL: the row's restriction is permanent or has not expired by ``now_us`` (or a bound
+    parameter)."""
     return or_(table.c.expires_at.is_(None), table.c.expires_at > now_us)
 
 

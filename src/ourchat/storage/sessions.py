@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ourchat.ids import Permission
 from ourchat.storage import events as stored_events
 from ourchat.storage.restrictions import in_force_at
-from ourchat.storage.tables import mutes, role_permissions, session_members, sessions, users
+from ourchat.storage.tables import (
+    Int64,
+    mutes,
+    role_permissions,
+    session_members,
+    sessions,
+    users,
+)
 
 
 async def create(
@@ -215,19 +234,11 @@ class SenderState:
     leaving_to_process: bool = False
 
 
-async def sender_states(
-    conn: AsyncConnection, pairs: Iterable[tuple[int, int]], now_us: int
-) -> dict[tuple[int, int], SenderState]:
-    """For each ``(session_id, user_id)`` that is a current membership, what SendMsg needs.
-
-    One query answers a whole batch: the member's role, whether it may send, whether it is
-    muted personally or session-wide right now, and the session's E2EE state. Pairs that are
-    not memberships are absent from the result.
-    """
-    wanted = list(dict.fromkeys(pairs))
-    if not wanted:
-        return {}
+@functools.cache
+def _sender_states_query() -> Select[Any]:
+    """The query of :func:`sender_states`, built once: ``pairs`` and ``now_us`` are bound."""
     member = session_members
+    now_us: BindParameter[int] = bindparam("now_us", type_=Int64())
     can_send = (
         select(role_permissions.c.role_id)
         .where(
@@ -245,12 +256,30 @@ async def sender_states(
         )
         .exists()
     )
-    rows = await conn.execute(
+    return (
         select(member.c.session_id, member.c.user_id, member.c.role_id, can_send, muted)
         .add_columns(sessions.c.e2ee_on, sessions.c.room_key_time, sessions.c.leaving_to_process)
         .join_from(member, sessions, sessions.c.id == member.c.session_id)
-        .where(tuple_(member.c.session_id, member.c.user_id).in_(wanted))
+        .where(
+            tuple_(member.c.session_id, member.c.user_id).in_(bindparam("pairs", expanding=True))
+        )
     )
+
+
+async def sender_states(
+    conn: AsyncConnection, pairs: Iterable[tuple[int, int]], now_us: int
+) -> dict[tuple[int, int], SenderState]:
+    """For each ``(session_id, user_id)`` that is a current membership, what SendMsg needs.
+
+    One query answers a whole batch: the member's role, whether it may send, whether it is
+    muted personally or session-wide right now, and the session's E2EE state. Pairs that are
+    not memberships are absent from the result. The statement is built once, so a call only
+    binds its values.
+    """
+    wanted = list(dict.fromkeys(pairs))
+    if not wanted:
+        return {}
+    rows = await conn.execute(_sender_states_query(), {"pairs": wanted, "now_us": now_us})
     return {
         (int(r[0]), int(r[1])): SenderState(
             int(r[2]), bool(r[3]), bool(r[4]), bool(r[5]), int(r[6]), bool(r[7])

@@ -40,7 +40,7 @@ async def unit_of_work(db: Database, bus: Bus, now_us: int) -> AsyncIterator[Tx]
             tx = Tx(conn=conn, now_us=now_us)
             yield tx
         tx.committed = True
-        for ev in tx.events:
-            await bus.publish(ev)
+        if tx.events:
+            await bus.publish_many(tx.events)
     for callback in tx.after_commit:
         await callback()

@@ -10,7 +10,7 @@ from ourchat._pb.service.ourchat.webrtc.room.get_room_members.v1.get_room_member
     GetRoomMembersRequest,
 )
 from ourchat.server.app import OurChatServer
-from tests.helpers import Stream, expect_error, make_group
+from tests.helpers import Stream, expect_error, kinds, make_group
 from tests.rpc.webrtc.common import (
     NewUser,
     notices,
@@ -293,6 +293,35 @@ async def test_promote_and_demote(server: OurChatServer, new_user: NewUser) -> N
         DENIED,
         details.ONLY_ADMINS_CAN_KICK,
     )
+
+
+async def test_promotions_and_demotions_are_told_to_the_members_once(
+    server: OurChatServer, new_user: NewUser
+) -> None:
+    assert server.deps is not None
+    alice, bob, carol = await new_user("alice"), await new_user("bob"), await new_user("carol")
+    room_id = await room_with(alice, bob, carol)
+    streams_ = await streams(server.deps, alice, bob, carol)
+
+    await alice.client.promote_room_admin(room_id=room_id, user_id=bob.id)
+    await alice.client.promote_room_admin(room_id=room_id, user_id=bob.id)  # had it: no news
+    await alice.client.demote_room_admin(room_id=room_id, user_id=bob.id)
+    await alice.client.demote_room_admin(room_id=room_id, user_id=bob.id)  # had none: no news
+    await alice.client.promote_room_admin(room_id=room_id, user_id=carol.id)
+
+    for stream in streams_:
+        await stream.wait_for(3)
+        events = await stream.settle()
+        changes = [
+            (kind, getattr(e, kind).room_id, getattr(e, kind).user_id)
+            for e, kind in zip(events, kinds(events), strict=True)
+            if kind is not None
+        ]
+        assert changes == [
+            ("room_admin_promoted", room_id, bob.id),
+            ("room_admin_demoted", room_id, bob.id),
+            ("room_admin_promoted", room_id, carol.id),
+        ]
 
 
 async def test_promote_errors(server: OurChatServer, new_user: NewUser) -> None:

@@ -26,6 +26,8 @@ const ROOM_CHANGES = {
   roomMemberLeft: "left",
   roomMemberKicked: "kicked",
   roomInvitationDeclined: "declined",
+  roomAdminPromoted: "promoted",
+  roomAdminDemoted: "demoted",
 } as const;
 
 export function toEvent(r: FetchMsgsResponse): ChatEvent {
@@ -138,7 +140,9 @@ export function toEvent(r: FetchMsgsResponse): ChatEvent {
     case "roomMemberJoined":
     case "roomMemberLeft":
     case "roomMemberKicked":
-    case "roomInvitationDeclined": {
+    case "roomInvitationDeclined":
+    case "roomAdminPromoted":
+    case "roomAdminDemoted": {
       const change = ROOM_CHANGES[v.case];
       return { ...base, kind: "roomMember", roomId: v.value.roomId, userId: v.value.userId, change };
     }

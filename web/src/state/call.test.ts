@@ -115,6 +115,19 @@ describe("the call", () => {
     expect(visibleMembers(s.call!)).toEqual([[CAROL, "declined"]]);
   });
 
+  it("learns who was made an admin or lost it, me included", () => {
+    const s = applyRoomEvent(emptyCallState(ME), ring(10n), 0);
+    let joined = joinedCall(s, s.rings[0], [BOB, CAROL], false);
+    expect(isAdmin(joined)).toBe(false);
+    joined = applyRoomEvent(joined, member(40n, ME, "promoted"), 0);
+    joined = applyRoomEvent(joined, member(41n, CAROL, "promoted"), 0);
+    expect(isAdmin(joined)).toBe(true);
+    expect(joined.call?.admins.has(CAROL)).toBe(true);
+    joined = applyRoomEvent(joined, member(42n, CAROL, "demoted"), 0);
+    expect(joined.call?.admins.has(CAROL)).toBe(false);
+    expect(joined.call?.members.get(CAROL)).toBe("joined"); // still in the call
+  });
+
   it("ends for me when I am kicked, and a repeated notice changes nothing", () => {
     let s = applyRoomEvent(calling(), member(20n, BOB, "joined"), 0);
     s = kicked(s, BOB);

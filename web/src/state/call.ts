@@ -26,7 +26,7 @@ export interface Call {
   media: CallMedia;
   /** Every other user I know of in this call. */
   members: ReadonlyMap<bigint, MemberStatus>;
-  /** Users known to hold the room's admin right (the server tells nobody about promotions). */
+  /** Users known to hold the room's admin right (the creator, and promotions seen since). */
   admins: ReadonlySet<bigint>;
   muted: boolean;
   camera: boolean;
@@ -153,6 +153,8 @@ export function applyRoomEvent(
   }
   const call = s.call;
   if (call === null || call.roomId !== e.roomId || call.ended !== null) return s;
+  if (e.change === "promoted") return { ...s, call: { ...call, admins: new Set([...call.admins, e.userId]) } };
+  if (e.change === "demoted") return { ...s, call: { ...call, admins: without(call.admins, e.userId) } };
   if (e.userId === s.me) {
     // Only a kick tells me about myself; leaving is my own doing.
     return e.change === "kicked" ? { ...s, call: { ...call, ended: "kicked" } } : s;

@@ -172,8 +172,9 @@ export async function unwrapRoomKey(wrapped: Uint8Array, privateKey: CryptoKey):
 
 // --- messages -------------------------------------------------------------------------------
 
-function aesKey(roomKey: Uint8Array, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", roomKey as BufferSource, "AES-GCM", false, [usage]);
+/** A room key as a WebCrypto AES-GCM key (import once, use for many messages). */
+export function aesKey(roomKey: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", roomKey as BufferSource, "AES-GCM", false, ["encrypt", "decrypt"]);
 }
 
 /** The `markdown_text` of an encrypted message: base64(nonce ‖ ciphertext ‖ tag). */
@@ -181,20 +182,20 @@ export async function encryptText(roomKey: Uint8Array, text: string): Promise<st
   const nonce = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
   const sealed = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv: nonce },
-    await aesKey(roomKey, "encrypt"),
+    await aesKey(roomKey),
     new TextEncoder().encode(text),
   );
   return toBase64(concat(nonce, new Uint8Array(sealed)));
 }
 
-/** The text of an encrypted message, or null when `roomKey` does not open it. */
-export async function decryptText(roomKey: Uint8Array, markdownText: string): Promise<string | null> {
+/** The text of an encrypted message, or null when `roomKey` (raw, or from aesKey) does not open it. */
+export async function decryptText(roomKey: Uint8Array | CryptoKey, markdownText: string): Promise<string | null> {
   const raw = fromBase64(markdownText);
   if (raw === null || raw.length < NONCE_BYTES + TAG_BYTES) return null;
   try {
     const plain = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: raw.subarray(0, NONCE_BYTES) },
-      await aesKey(roomKey, "decrypt"),
+      roomKey instanceof Uint8Array ? await aesKey(roomKey) : roomKey,
       raw.subarray(NONCE_BYTES),
     );
     return new TextDecoder("utf-8", { fatal: true }).decode(plain);

@@ -14,6 +14,7 @@
  * Transport-neutral: the server calls it needs are passed in, events are the client's own.
  */
 import {
+  aesKey,
   decryptText,
   encryptText,
   importPublicKey,
@@ -111,8 +112,9 @@ export class E2eeSession {
 
   private account: AccountKeys | null = null;
   private ownPublic: CryptoKey | null = null;
-  /** Room keys per session, oldest first. */
+  /** Room keys per session, oldest first, and the same as WebCrypto keys. */
   private keys = new Map<bigint, Uint8Array[]>();
+  private aesKeys = new Map<bigint, CryptoKey[]>();
   /** Keys received before the private key was here, opened once it is. */
   private unopened: WrappedKey[] = [];
   private publicKeys = new Map<bigint, Uint8Array>();
@@ -378,6 +380,7 @@ export class E2eeSession {
     if (list.some((k) => sameBytes(k, roomKey))) return;
     list.push(roomKey);
     this.keys.set(sessionId, list);
+    this.aesKeys.set(sessionId, [...(this.aesKeys.get(sessionId) ?? []), await aesKey(roomKey)]);
     // Messages nothing opened so far may be for this key.
     const waiting = [...(this.sealed.get(sessionId)?.keys() ?? [])].filter((id) => this.opened.get(id) == null);
     await this.openMessages(sessionId, waiting);
@@ -386,7 +389,7 @@ export class E2eeSession {
   private async openMessages(sessionId: bigint, ids: readonly bigint[]): Promise<void> {
     if (ids.length === 0) return;
     const sealed = this.sealed.get(sessionId);
-    const keys = [...(this.keys.get(sessionId) ?? [])].reverse();
+    const keys = [...(this.aesKeys.get(sessionId) ?? [])].reverse();
     for (const id of ids) {
       const text = sealed?.get(id);
       if (text === undefined) continue;

@@ -87,7 +87,7 @@ export interface RoomMemberEvent extends Base {
   kind: "roomMember";
   roomId: bigint;
   userId: bigint;
-  change: "joined" | "left" | "kicked" | "declined";
+  change: "joined" | "left" | "kicked" | "declined" | "promoted" | "demoted";
 }
 
 /** An admin invited me into a call room: ring (live only). */

@@ -71,8 +71,8 @@ export function Conversation({ client, sessionId }: { client: ChatClient; sessio
           ←
         </button>
         <h2>{title}</h2>
-        <CallButtons client={client} sessionId={sessionId} />
         <EncryptionControl client={client} sessionId={sessionId} />
+        <CallButtons client={client} sessionId={sessionId} />
       </header>
       <ol class="messages" ref={list} aria-label={title} aria-live="polite">
         {more && (
