@@ -1,4 +1,4 @@
-"""SQLite connections: cursors are made and closed without a trip to the worker thread."""
+"""SQLite connections: only executing and committing take a trip to the worker thread."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ourchat.storage import sqlite_connection
 from ourchat.storage.engine import Database
 
 
-async def test_a_select_takes_two_worker_trips_and_a_write_commits(
+async def test_a_select_takes_one_worker_trip_and_a_write_two(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
@@ -33,7 +33,14 @@ async def test_a_select_takes_two_worker_trips_and_a_write_commits(
             assert isinstance(raw.driver_connection, sqlite_connection.Connection)
             rows = (await conn.execute(text("SELECT a FROM t ORDER BY a"))).all()
         assert [r[0] for r in rows] == [1, 2]
-        # execute and fetchall on the worker; then the rollback of the returned connection.
-        assert trips == ["execute", "fetchall", "rollback"]
+        # Only the statement runs on the worker (not the fetch, nor the pool's rollback).
+        assert trips == ["execute"]
+        trips.clear()
+        async with db.write() as conn:
+            await conn.execute(text("INSERT INTO t VALUES (3)"))
+        assert trips == ["execute", "commit"]
+        async with db.read() as conn:
+            rows = (await conn.execute(text("SELECT count(*) FROM t"))).all()
+        assert rows[0][0] == 3
     finally:
         await db.dispose()

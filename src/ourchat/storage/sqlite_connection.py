@@ -1,11 +1,14 @@
-"""aiosqlite connections that skip the worker thread for calls that do no database work.
+"""aiosqlite connections that take the worker thread only for executing and committing.
 
 aiosqlite runs every call on the connection's worker thread and wakes the event loop when it
 is done; SQLAlchemy makes three or four such calls per statement (make a cursor, execute, fetch
-the rows, close the cursor). Each trip takes the GIL from the event loop twice and writes to
-its wake-up pipe, and while the loop is busy the worker also waits for the GIL. Making and
-closing a cursor touch no file and take microseconds, so :class:`Connection` runs them where
-they are awaited; executing, fetching and committing stay on the worker thread.
+the rows, close the cursor) and one more when a connection goes back to the pool (rollback).
+Each trip wakes the worker, hands the GIL over and back and writes to the loop's wake-up pipe;
+on a busy machine that costs more than the call itself. :class:`Connection` runs the calls
+that wait for no lock and no disk where they are awaited: making and closing a cursor, reading
+the rows of a statement already executed (sqlite3 builds them holding the GIL anyway), and
+rolling back (which only releases locks). Executing a statement, which may wait for the write
+lock or the disk, and committing stay on the worker thread.
 """
 
 from __future__ import annotations
@@ -16,20 +19,23 @@ from typing import Any
 
 import aiosqlite
 
+#: Calls that need no trip to the worker thread, by the class of the object they are made on.
+_INLINE = {
+    sqlite3.Connection: frozenset({"cursor", "rollback"}),
+    sqlite3.Cursor: frozenset({"close", "fetchall", "fetchone", "fetchmany"}),
+}
 
-def _no_database_work(fn: Callable[..., Any]) -> bool:
-    owner = getattr(fn, "__self__", None)
-    name = getattr(fn, "__name__", "")
-    if name == "cursor":
-        return isinstance(owner, sqlite3.Connection)
-    return name == "close" and isinstance(owner, sqlite3.Cursor)
+
+def _runs_inline(fn: Callable[..., Any]) -> bool:
+    names = _INLINE.get(type(getattr(fn, "__self__", None)))
+    return names is not None and getattr(fn, "__name__", "") in names
 
 
 class Connection(aiosqlite.Connection):
-    """An aiosqlite connection that makes and closes cursors on the caller's thread."""
+    """An aiosqlite connection that runs the calls in ``_INLINE`` on the caller's thread."""
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if not _no_database_work(fn):
+        if not _runs_inline(fn):
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
@@ -40,7 +46,7 @@ def creator(path: str) -> Callable[[], Connection]:
     """An ``async_creator`` for SQLAlchemy: opens the file ``path`` as a :class:`Connection`."""
 
     def open_file() -> sqlite3.Connection:
-        # Opened on the worker thread; cursors are also made and closed on the event loop's.
+        # Opened on the worker thread, also used from the event loop's (``_INLINE``).
         return sqlite3.connect(path, check_same_thread=False)
 
     def create() -> Connection:
