@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   decryptText,
   encryptText,
@@ -13,6 +13,9 @@ import {
 } from "./e2ee";
 import { generateKeyPair } from "./keys";
 import vectors from "./testdata/e2ee-vectors.json";
+
+// RSA key generation takes seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 /** Made by the Python SDK (scripts/e2ee-vectors): what the web client must read as the SDK does. */
 const v = vectors;

@@ -5,6 +5,9 @@ import type { ChatEvent, MessageEvent } from "./events";
 import { generateKeyPair } from "./keys";
 import vectors from "./testdata/e2ee-vectors.json";
 
+// RSA key generation takes seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 const ME = 1n;
 const BOB = 2n;
 const CAROL = 3n;

@@ -1,6 +1,9 @@
 import "fake-indexeddb/auto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { generateKeyPair, loadPrivateKey, loadPublicKey, pem, savePrivateKey, savePublicKey } from "./keys";
+
+// RSA key generation takes seconds on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe("keys", () => {
   it("makes an RSA-2048 pair whose public key is SPKI DER and private key a PEM backup", async () => {
