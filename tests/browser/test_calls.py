@@ -209,7 +209,9 @@ async def test_the_call_survives_a_stream_reconnect_that_lost_the_offer(
     assert await tile(alice, "Bob").get_attribute("data-connection") == "connected"
 
 
-async def test_a_promoted_admin_kicks_a_member_out_of_a_group_call(new_page: NewPage) -> None:
+async def test_a_promoted_admin_kicks_a_member_out_of_a_group_call(
+    new_page: NewPage, shot: Shot
+) -> None:
     alice, bob, carol = await new_page(), await new_page(), await new_page()
     await register(alice, "Alice")
     bob_ocid = await register(bob, "Bob")
@@ -233,6 +235,7 @@ async def test_a_promoted_admin_kicks_a_member_out_of_a_group_call(new_page: New
     await media_flows(alice, "Bob")
     await media_flows(alice, "Carol")
     await media_flows(bob, "Carol")
+    await shot(alice, "call-group")
 
     # Only the creator may moderate, until she makes Bob an admin too: his page learns it.
     assert await bob.get_by_role("button", name="Remove Carol from the call").count() == 0

@@ -461,3 +461,35 @@ async def test_an_applicant_approved_in_the_browser_gets_a_new_key(
     await send(web, "glad you are")
     await until(lambda: "glad you are" in sdk_member.read(session_id))
     assert all(m.is_encrypted for m in await stored_messages(server, session_id))
+
+
+async def test_after_a_member_leaves_the_next_message_rotates_the_key_without_them(
+    new_page: NewPage, sdk_member: SdkMember, server: OurChatServer
+) -> None:
+    alice = await new_page()
+    carol = await new_page()
+    alice_ocid = await register(alice, "Alice")
+    carol_ocid = await register(carol, "Carol")
+    await befriend_sdk(alice, sdk_member, alice_ocid)
+    await befriend(alice, "Alice", carol, carol_ocid, "Carol")
+    session_id = await new_encrypted_group(alice, "Book circle", [sdk_member.ocid, carol_ocid])
+    await until(lambda: sdk_member.e2ee.room_key(session_id) is not None)
+
+    await tab(carol, "Groups")
+    group = carol.locator(".group-row", has_text="Book circle")
+    await group.get_by_role("button", name="Settings").click()
+    await group.get_by_role("button", name="Leave").click()
+    await carol.locator(".group-row", has_text="Book circle").wait_for(state="detached")
+
+    # The first message after the leave still uses the old key; the server then asks the sender's
+    # browser for a new one, which reaches the SDK user only.
+    await open_chat(alice, "Book circle")
+    await send(alice, "first after the leave")
+    await until(lambda: len(sdk_member.e2ee.room_keys(session_id)) == 2)
+    await send(alice, "second after the leave")
+    await until(lambda: "second after the leave" in sdk_member.read(session_id))
+    stored = await stored_messages(server, session_id)
+    assert all(m.is_encrypted for m in stored)
+    wrapped = [base64.b64encode(k).decode() for k in await stored_room_keys(server, session_id)]
+    result = await carol.evaluate(OPEN_WITH_OWN_KEY, [wrapped, [m.markdown_text for m in stored]])
+    assert result["opened"] == ["first after the leave", None]

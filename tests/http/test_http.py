@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
 
@@ -212,8 +213,15 @@ async def test_the_default_rate_limit_is_the_references_and_can_be_turned_off(
         await server.start()
         try:
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
+                started = time.monotonic()
                 codes = [(await http.get("/v1/status")).status_code for _ in range(17)]
+                # One more request is allowed per 500 ms that these took (a loaded machine).
+                while codes[-1] == 200 and expected == 429 and len(codes) < 200:
+                    codes.append((await http.get("/v1/status")).status_code)
+                refills = int((time.monotonic() - started) / 0.5)
             assert codes[:16] == [200] * 16
-            assert codes[16] == expected
+            assert codes[-1] == expected
+            if expected == 429:
+                assert len(codes) <= 17 + refills
         finally:
             await server.stop(grace=0.5)

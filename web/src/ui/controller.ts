@@ -47,7 +47,7 @@ export interface SessionInfo {
   description: string;
   avatarKey: string;
   members: bigint[];
-  /** user id → role id (1 member, 2 admin, 3 owner). */
+  /** user id → role id (1 member, 2 admin, 3 owner, 4 and up custom: state/roles.ts). */
   roles: Map<bigint, bigint>;
 }
 
@@ -62,10 +62,6 @@ export interface Upload {
   sent: number;
   size: number;
 }
-
-/** Role ids of §4.1. */
-export const ROLE_OWNER = 3n;
-export const ROLE_ADMIN = 2n;
 
 function isMaintenance(err: unknown): boolean {
   const e = ConnectError.from(err);

@@ -69,7 +69,7 @@ export function CallScreen({ client }: { client: ChatClient }) {
       )}
       <ul class="call-tiles">
         <li class="call-tile mine" data-testid="call-me">
-          <MediaView stream={local} mine label={c.you} />
+          <MediaView stream={local} mine label={c.you} name={client.userName(client.login.userId)} />
           <span class="call-name">
             {c.you}
             {call.muted && <span class="muted"> · {c.muted}</span>}
@@ -120,7 +120,7 @@ function Tile(props: {
       data-bytes-received={peer?.bytesReceived ?? 0}
     >
       {peer !== undefined && status === "joined" ? (
-        <MediaView stream={peer.stream} mine={false} label={name} />
+        <MediaView stream={peer.stream} mine={false} label={name} name={name} />
       ) : (
         <div class="call-placeholder" aria-hidden="true">
           {name.slice(0, 1).toUpperCase()}
