@@ -8,7 +8,6 @@ people, a join request from someone who has not become a member since.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,17 +33,9 @@ async def replay(
     """
     until = await client.server_time_us()
     events: list[Event] = []
-    stream = client.fetch_msgs(0)
-    async with contextlib.aclosing(stream):  # type: ignore[type-var]
-        iterator = aiter(stream)
-        wait = max(idle, first_wait)
-        while True:
-            try:
-                async with asyncio.timeout(wait):
-                    event = await anext(iterator)
-            except (TimeoutError, StopAsyncIteration):
-                break
-            wait = idle
+    replay = client.stored_events(0, until, idle=idle, first_wait=first_wait)
+    async with contextlib.aclosing(replay):
+        async for event in replay:
             if event.time.ToMicroseconds() > until:
                 break
             events.append(event)

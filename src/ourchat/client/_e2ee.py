@@ -8,7 +8,6 @@ The functions below are the scheme itself; :class:`E2EESession` plays it for one
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import contextlib
@@ -379,23 +378,15 @@ class E2EESession:
         """
         until = await self.client.server_time_us()
         replayed: list[FetchMsgsResponse] = []
-        stream = self.client.fetch_msgs(self.cursor_us)
         live_after, self._live_after_us = self._live_after_us, until
         try:
-            async with contextlib.aclosing(stream):  # type: ignore[type-var]
-                iterator = aiter(stream)
-                wait = max(idle, first_wait)
-                while True:
-                    try:
-                        async with asyncio.timeout(wait):
-                            event = await anext(iterator)
-                    except (TimeoutError, StopAsyncIteration):
-                        break
-                    wait = idle
+            replay = self.client.stored_events(
+                self.cursor_us, until, idle=idle, first_wait=first_wait
+            )
+            async with contextlib.aclosing(replay):
+                async for event in replay:
                     await self.handle(event)
                     replayed.append(event)
-                    if event.time.ToMicroseconds() > until:
-                        break  # live traffic: the replay is over
         except BaseException:
             self._live_after_us = live_after
             raise

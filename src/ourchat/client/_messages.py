@@ -114,6 +114,36 @@ class MessagesMixin(BaseClient):
         request.time.FromMicroseconds(since_us)
         return self.stream("FetchMsgs", request)
 
+    async def stored_events(
+        self,
+        since_us: int,
+        until_us: int,
+        *,
+        idle: float,
+        first_wait: float = FIRST_EVENT_WAIT_SECONDS,
+    ) -> AsyncGenerator[FetchMsgsResponse, None]:
+        """The events after ``since_us`` the server holds, then the stream is closed.
+
+        The protocol marks no end of a replay, so it is over after the first event newer than
+        ``until_us`` (yielded, as the last one: live traffic has begun), or after ``idle``
+        seconds without an event; the first one may take ``first_wait`` seconds, since a busy
+        server starts a replay late (only an account without any event waits that long).
+        """
+        stream = self.fetch_msgs(since_us)
+        async with contextlib.aclosing(stream):  # type: ignore[type-var]
+            iterator = aiter(stream)
+            wait = max(idle, first_wait)
+            while True:
+                try:
+                    async with asyncio.timeout(wait):
+                        event = await anext(iterator)
+                except (TimeoutError, StopAsyncIteration):
+                    return
+                wait = idle
+                yield event
+                if event.time.ToMicroseconds() > until_us:
+                    return
+
     async def events(
         self,
         since_us: int = 0,
