@@ -87,23 +87,7 @@ async def store_many(tx: Tx, items: Sequence[NewEvent]) -> list[Event]:
         return []
     conn = tx.conn
     first_id, first_time = await _allocate(conn, tx.now_us, len(items))
-    await conn.execute(
-        insert(events),
-        [
-            {
-                "msg_id": first_id + i,
-                "time": first_time + i,
-                "kind": item.kind,
-                "payload": item.payload,
-                "sender_id": item.sender_id,
-                "session_id": item.session_id,
-                "audience": int(item.audience),
-                "is_encrypted": item.is_encrypted,
-                "is_announcement": item.is_announcement,
-            }
-            for i, item in enumerate(items)
-        ],
-    )
+    await conn.execute(insert(events), event_rows(items, first_id, first_time))
     session_ids = {i.session_id for i in items if i.audience is Audience.SESSION}
     members: dict[int, set[int]] = {sid: set() for sid in session_ids if sid is not None}
     if members:
@@ -118,6 +102,38 @@ async def store_many(tx: Tx, items: Sequence[NewEvent]) -> list[Event]:
     ]
     if recipient_rows:
         await conn.execute(insert(event_recipients), recipient_rows)
+    return queue_stored(tx, items, first_id, first_time, members)
+
+
+def event_rows(items: Sequence[NewEvent], first_id: int, first_time: int) -> list[dict[str, Any]]:
+    """The ``events`` rows of ``items``, numbered from ``first_id`` and ``first_time``."""
+    return [
+        {
+            "msg_id": first_id + i,
+            "time": first_time + i,
+            "kind": item.kind,
+            "payload": item.payload,
+            "sender_id": item.sender_id,
+            "session_id": item.session_id,
+            "audience": int(item.audience),
+            "is_encrypted": item.is_encrypted,
+            "is_announcement": item.is_announcement,
+        }
+        for i, item in enumerate(items)
+    ]
+
+
+def queue_stored(
+    tx: Tx,
+    items: Sequence[NewEvent],
+    first_id: int,
+    first_time: int,
+    members: dict[int, set[int]],
+) -> list[Event]:
+    """Queue on ``tx`` the events of ``items``, stored from ``first_id`` and ``first_time`` on.
+
+    ``members`` holds the current members of every session a SESSION event goes to.
+    """
     stored = []
     for i, item in enumerate(items):
         push_to: frozenset[int] | None

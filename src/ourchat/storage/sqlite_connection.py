@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
+
+T = TypeVar("T")
 
 #: Calls that need no trip to the worker thread, by the class of the object they are made on.
 _INLINE = {
@@ -55,3 +57,12 @@ def creator(path: str) -> Callable[[], Connection]:
         return connection
 
     return create
+
+
+async def run_on_worker(driver: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """Run ``fn`` with the ``sqlite3`` connection of ``driver`` on its worker thread, in one trip.
+
+    ``fn`` may run several statements; it shares the connection's transaction.
+    """
+    result: T = await driver._execute(fn, driver._conn)  # type: ignore[no-untyped-call]
+    return result
