@@ -87,6 +87,30 @@ async def _send_bare(target: str, mode: Mode) -> LoopResult:
         return await closed_loop(callers, mode.send_in_flight, mode.window_s, mode.max_count)
 
 
+async def _publish_bare(target: str, mode: Mode, tag: bytes) -> LoopResult:
+    """Bare Publish/s, each group one publisher and one streaming subscriber: the transport
+    work of a SendMsg in a 2-member session (a unary call, and one frame on a stream)."""
+    groups = [tag + b"-" + str(i).encode() for i in range(mode.send_sessions)]
+    async with (
+        channels(target, len(groups)) as send_chans,
+        channels(target, len(groups)) as recv_chans,
+    ):
+        readers = [
+            open_stream(ch, bare.SUBSCRIBE, g) for ch, g in zip(recv_chans, groups, strict=True)
+        ]
+        try:
+            callers = [
+                unary(ch, bare.PUBLISH, bare.publish_request(g, PAYLOAD))
+                for ch, g in zip(send_chans, groups, strict=True)
+            ]
+            for call, reader in zip(callers, readers, strict=True):
+                await _probe(call, [reader], "bare publish")
+            await closed_loop(callers, mode.send_in_flight, mode.warmup_s, mode.max_count)
+            return await closed_loop(callers, mode.send_in_flight, mode.window_s, mode.max_count)
+        finally:
+            await close_all(readers)
+
+
 async def _send_ourchat(world: World, mode: Mode) -> tuple[LoopResult, int]:
     """SendMsg/s in 2-member sessions whose other member streams; also stream errors."""
     pairs = world.pairs[: mode.send_sessions]
@@ -118,8 +142,12 @@ async def _send_ourchat(world: World, mode: Mode) -> tuple[LoopResult, int]:
             await close_all(readers)
 
 
-async def send_throughput(bare_target: str, world: World, mode: Mode) -> Figure:
-    """Figure 1: SendMsg/s accepted vs bare echo RPC/s."""
+async def send_throughput(bare_target: str, world: World, mode: Mode) -> list[Figure]:
+    """Figure 1: SendMsg/s accepted vs bare echo RPC/s, and vs bare Publish to a stream.
+
+    The second comparison is the transport's own floor for a SendMsg: the bare server doing
+    the same grpcio work (a unary call whose payload goes out on another client's stream).
+    """
     fig = Figure(
         key="send_throughput",
         title="Send throughput (SendMsg/s vs bare echo RPC/s)",
@@ -131,19 +159,37 @@ async def send_throughput(bare_target: str, world: World, mode: Mode) -> Figure:
             f"({mode.send_sessions * mode.send_in_flight} in all), {mode.window_s:g} s windows"
         ),
     )
+    floor = Figure(
+        key="send_vs_publish",
+        title="SendMsg/s vs bare Publish/s to one streaming subscriber (its transport work)",
+        unit="calls/s",
+        higher_is_better=True,
+        baseline_label="bare publish",
+        notes=(
+            f"{mode.send_sessions} groups of one publisher and one subscriber, each on its own "
+            f"connection, {mode.send_in_flight} calls in flight per publisher; the ourchat "
+            "column is figure 1's SendMsg/s of the same repetition"
+        ),
+    )
     errors: list[str] = []
     stream_errors = 0
+    tags = itertools.count()
     for _ in range(mode.reps):
         b = await _send_bare(bare_target, mode)
+        p = await _publish_bare(bare_target, mode, f"send-{next(tags)}".encode())
         o, broken = await _send_ourchat(world, mode)
         fig.bare.append(b.rate)
         fig.ourchat.append(o.rate)
+        floor.bare.append(p.rate)
+        floor.ourchat.append(o.rate)
         stream_errors += broken
         errors += [e for e in (b.first_error, o.first_error) if e]
         fig.extra.setdefault("ourchat_errors", []).append(o.errors)
     fig.extra["stream_errors"] = stream_errors
     fig.extra["first_errors"] = errors[:3]
-    return fig
+    fig.extra["bare_publish_per_s"] = floor.bare
+    floor.extra["bare_publish_vs_echo"] = round(floor.bare_median / fig.bare_median, 3)
+    return [fig, floor]
 
 
 # Figure 2 --------------------------------------------------------------------------------

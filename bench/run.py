@@ -204,9 +204,9 @@ async def _suite(
     max_rate = float("nan")
     if "send" in only:
         async with _step(result, "send throughput", say):
-            fig = await figures.send_throughput(bare_target, world, mode)
-            max_rate = fig.ourchat_median
-            _add(result, named([fig]), say, info)
+            send_figs = await figures.send_throughput(bare_target, world, mode)
+            max_rate = send_figs[0].ourchat_median
+            _add(result, named(send_figs), say, info)
     if "fanout" in only:
         async with _step(result, "group fan-out", say):
             _add(result, named(await figures.group_fanout(bare_target, world, mode)), say, info)
