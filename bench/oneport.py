@@ -10,7 +10,8 @@ internal port, so one run can measure, interleaved repetition by repetition:
 * GetServerInfo calls/s over gRPC-Web (HTTP/1.1, 16 in flight) beside the same calls over
   native gRPC through the public port (4 connections, 4 in flight each);
 * deliveries/s on one FetchMsgs stream read over gRPC-Web beside one read natively, while a
-  native client sends into the session as fast as the server takes it.
+  native client sends into the session as fast as the server takes it; and the native one
+  beside the same read straight from grpcio (what the front costs a stream).
 """
 
 from __future__ import annotations
@@ -283,6 +284,18 @@ def _figures(mode: Mode) -> dict[str, Figure]:
             baseline_label=direct,
             notes=f"{LATENCY_CALLS} sequential calls on one connection per path",
         ),
+        "stream": Figure(
+            key="oneport_stream",
+            title="Deliveries/s on one native FetchMsgs stream, one port vs grpcio direct",
+            unit="deliveries/s",
+            higher_is_better=True,
+            baseline_label=direct,
+            notes=(
+                f"{STREAM_MESSAGES:,} messages sent ({calls}) into a 2-member session while the "
+                "other member reads one stream, senders and reader on the same path; first to "
+                "last delivery"
+            ),
+        ),
         "web_unary": Figure(
             key="grpc_web_unary",
             title="gRPC-Web unary calls/s (GetServerInfo) vs native gRPC, both on the one port",
@@ -334,7 +347,10 @@ async def oneport(root: Path, log_dir: Path, mode: Mode) -> list[Figure]:
             figs["web_stream"].ourchat.append(
                 await web_stream_rate(base, public, alice, bob, session)
             )
-            figs["web_stream"].bare.append(await native_stream_rate(public, alice, bob, session))
+            native = await native_stream_rate(public, alice, bob, session)
+            figs["web_stream"].bare.append(native)
+            figs["stream"].ourchat.append(native)
+            figs["stream"].bare.append(await native_stream_rate(internal, alice, bob, session))
     finally:
         server.stop()
     return list(figs.values())

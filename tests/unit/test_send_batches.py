@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
@@ -88,7 +90,7 @@ async def test_sender_states_match_the_sqlalchemy_query(
     assert got[(encrypted, users[5].id)].room_key_time == now
 
 
-async def test_accepted_sends_are_stored_in_one_trip_and_queued_for_the_members(
+async def test_accepted_sends_are_stored_in_one_go_and_queued_for_the_members(
     server: OurChatServer, new_user: NewUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     deps = server.deps
@@ -127,7 +129,10 @@ async def test_accepted_sends_are_stored_in_one_trip_and_queued_for_the_members(
             tx, [(7001, a.id), (7002, a.id), (7001, c.id)], decide
         )
         queued = list(tx.events)
-    assert trips == ["_in_one_trip", "commit"]
+    # The statements ran right on the event loop's thread; only the commit took a trip.
+    # (Other trips may be the server's own background reads.)
+    assert "_in_one_go" not in trips
+    assert "commit" in trips
     assert set(states) == {(7001, a.id), (7002, a.id)}
     assert queued == stored
     assert [e.msg_id for e in stored] == [stored[0].msg_id, stored[0].msg_id + 1]
@@ -147,3 +152,63 @@ async def test_accepted_sends_are_stored_in_one_trip_and_queued_for_the_members(
         (stored[1].msg_id, stored[1].time_us, 7002, a.id, True),
     ]
     assert all(r.audience == int(Audience.SESSION) and r.kind == 5 for r in rows)
+
+
+async def test_while_another_process_holds_the_write_lock_the_batch_waits_on_the_worker(
+    server: OurChatServer, new_user: NewUser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deps = server.deps
+    assert deps is not None
+    a, b = await new_user("a"), await new_user("b")
+    now = deps.clock.now_us()
+    async with unit_of_work(deps.db, deps.bus, now) as tx:
+        await session_store.create(tx.conn, session_id=7101, now_us=now)
+        for user in (a, b):
+            await session_store.add_member(tx.conn, 7101, user.id, 1, now)
+    trips: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
+        trips.append(getattr(getattr(fn, "func", fn), "__name__", "?"))
+        return await original(self, fn, *args)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+
+    def decide(states: send_batches.States) -> list[stored_events.NewEvent]:
+        return [
+            stored_events.NewEvent(
+                kind=5, payload=b"m", audience=Audience.SESSION, sender_id=uid, session_id=sid
+            )
+            for sid, uid in states
+        ]
+
+    other = sqlite3.connect(tmp_path / "ourchat.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process's write transaction
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.5, other.execute, "ROLLBACK")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticking = asyncio.create_task(tick())
+    try:
+        async with unit_of_work(deps.db, deps.bus, now) as tx:
+            _, stored = await send_batches.check_and_store(tx, [(7101, a.id)], decide)
+    finally:
+        ticking.cancel()
+        other.close()
+    assert trips.count("_in_one_go") == 1
+    assert "commit" in trips
+    assert [e.recipients for e in stored] == [frozenset({a.id, b.id})]
+    assert ticks >= 20  # the event loop went on while the worker waited for the lock
+    async with deps.db.read() as conn:
+        found = (
+            await conn.execute(
+                select(events.c.sender_id).where(events.c.msg_id == stored[0].msg_id)
+            )
+        ).all()
+    assert [r[0] for r in found] == [a.id]

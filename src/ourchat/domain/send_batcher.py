@@ -163,6 +163,8 @@ async def _write(deps: Deps, batch: Sequence[_Pending]) -> None:
             unreadable = await _unreadable_files(tx, batch)
 
             def decide(states: send_batches.States) -> list[stored_events.NewEvent]:
+                accepted.clear()
+                refused.clear()
                 for index, pending in enumerate(batch):
                     item = pending[0]
                     refusal = _refusal(item, states.get((item.session_id, item.sender_id)))

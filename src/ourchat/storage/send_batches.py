@@ -4,10 +4,12 @@
 lets the caller decide which sends are accepted, and stores those as events
 (:func:`events.store_many`), all inside the caller's transaction.
 
-On SQLite the three statements run in **one** call on the connection's worker thread, as plain
-``sqlite3`` statements. Through SQLAlchemy and aiosqlite each statement is a trip to that
-thread and back, plus SQLAlchemy's execution work around it; for a SendMsg that was most of
-its time. The SQL here is the same as the SQLAlchemy statements it stands for
+On SQLite the statements run as plain ``sqlite3`` statements in one go: on the event loop's
+thread when the write lock is free at once, else in one call on the connection's worker
+thread (:func:`sqlite_connection.run_unless_locked`). The commit stays on the worker thread,
+as it may wait for the disk. Through SQLAlchemy and aiosqlite each statement was a trip to
+that thread and back, plus SQLAlchemy's execution work around it: for a SendMsg, most of its
+time. The SQL here is the same as the SQLAlchemy statements it stands for
 (``tests/unit/test_send_batches.py`` compares the two on the same rows). PostgreSQL keeps the
 SQLAlchemy statements: its statements are network round trips either way.
 """
@@ -25,7 +27,8 @@ from ourchat.delivery.events import Audience, Event
 from ourchat.ids import Permission
 from ourchat.storage import events as stored_events
 from ourchat.storage import sessions as session_store
-from ourchat.storage.sqlite_connection import run_on_worker
+from ourchat.storage.engine import SQLITE_BUSY_TIMEOUT_MS
+from ourchat.storage.sqlite_connection import run_unless_locked
 from ourchat.storage.tables import saturate
 from ourchat.storage.uow import Tx
 
@@ -66,16 +69,19 @@ async def check_and_store(
 ) -> tuple[States, list[Event]]:
     """The states of ``pairs``, and the events ``decide`` chose, stored and queued on ``tx``.
 
-    ``decide`` may run on SQLite's worker thread: it must only compute (no awaiting, no
-    futures). Only SESSION events may be returned.
+    ``decide`` may run on SQLite's worker thread, and more than once: it must only compute
+    (no awaiting, no futures) and give the same answer each time. Only SESSION events may be
+    returned.
     """
     driver = await _sqlite_driver(tx)
     if driver is None:
         states = await session_store.sender_states(tx.conn, pairs, tx.now_us)
         return states, await stored_events.store_many(tx, decide(states))
     wanted = list(dict.fromkeys(pairs))
-    states, items, first_id, first_time, members = await run_on_worker(
-        driver, functools.partial(_in_one_trip, pairs=wanted, now_us=tx.now_us, decide=decide)
+    states, items, first_id, first_time, members = await run_unless_locked(
+        driver,
+        functools.partial(_in_one_go, pairs=wanted, now_us=tx.now_us, decide=decide),
+        SQLITE_BUSY_TIMEOUT_MS,
     )
     if not items:
         return states, []
@@ -90,10 +96,10 @@ async def _sqlite_driver(tx: Tx) -> aiosqlite.Connection | None:
     return driver if isinstance(driver, aiosqlite.Connection) else None
 
 
-def _in_one_trip(
+def _in_one_go(
     db: sqlite3.Connection, pairs: list[Pair], now_us: int, decide: Decide
 ) -> tuple[States, Sequence[stored_events.NewEvent], int, int, dict[int, set[int]]]:
-    """Run on the worker thread: states, the caller's decision, then the inserts."""
+    """States, the caller's decision, then the inserts (on one thread, in one go)."""
     states = _states(db, pairs, now_us) if pairs else {}
     items = decide(states)
     if not items:

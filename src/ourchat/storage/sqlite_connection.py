@@ -66,3 +66,31 @@ async def run_on_worker(driver: aiosqlite.Connection, fn: Callable[[sqlite3.Conn
     """
     result: T = await driver._execute(fn, driver._conn)  # type: ignore[no-untyped-call]
     return result
+
+
+async def run_unless_locked(
+    driver: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T], busy_timeout_ms: int
+) -> T:
+    """Run ``fn`` with the ``sqlite3`` connection of ``driver`` right here, if it need not wait.
+
+    ``fn``'s statements run on the caller's thread, with no trip to the worker, when the
+    connection has not written in this transaction yet and the database's write lock is
+    free at once. When another connection (another process) holds that lock, ``fn``'s
+    statements are undone and ``fn`` runs again on the worker thread, which may wait for the
+    lock up to ``busy_timeout_ms`` without holding up the event loop. ``fn`` must therefore
+    give the same result when run twice, and must not commit.
+    """
+    db = driver._conn
+    if db.in_transaction:
+        return await run_on_worker(driver, fn)
+    db.execute("PRAGMA busy_timeout=0")
+    try:
+        return fn(db)
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        if db.in_transaction:
+            db.rollback()
+    finally:
+        db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+    return await run_on_worker(driver, fn)
