@@ -14,7 +14,8 @@ Methods (service ``bench.Bare``):
   ~100-byte frames prepared in advance.
 - ``Count`` (unary): the number of subscribers of the group named by the request (4 bytes).
 
-Run it as ``python -m bench.bare --port N``.
+Run it as ``python -m bench.bare --port N``. Like ``ourchat serve``, it runs on uvloop where
+uvloop is installed (``--loop asyncio`` for asyncio's own loop), so both servers share a loop.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import signal
 import struct
 from collections.abc import AsyncIterator
@@ -126,9 +128,10 @@ async def start(host: str = "127.0.0.1", port: int = 0) -> tuple[grpc.aio.Server
 
 async def _main(host: str, port: int) -> None:
     server, bound = await start(host, port)
-    print(f"bare server listening on {host}:{bound}", flush=True)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    kind = type(loop).__module__.split(".")[0]
+    print(f"bare server listening on {host}:{bound} ({kind})", flush=True)
+    stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
@@ -140,9 +143,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="the bare grpc.aio server of the benchmark")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--loop", choices=("auto", "uvloop", "asyncio"), default="auto")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_main(args.host, args.port))
+        if args.loop != "asyncio" and importlib.util.find_spec("uvloop") is not None:
+            import uvloop
+
+            uvloop.run(_main(args.host, args.port))
+        else:
+            asyncio.run(_main(args.host, args.port))
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ WEB_HEADERS = {"content-type": "application/grpc-web+proto"}
 #: The server process: ``ourchat serve``'s server, writing its two ports to a file.
 _CHILD = """
 import asyncio, json, signal, sys
+from ourchat import event_loop
 from ourchat.config import Settings
 from ourchat.server.app import OurChatServer
 
@@ -65,7 +66,7 @@ async def main():
     await stop.wait()
     await server.stop(grace=1)
 
-asyncio.run(main())
+event_loop.run(main(), Settings().event_loop)
 """
 
 

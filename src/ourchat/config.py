@@ -231,6 +231,12 @@ class Settings(BaseSettings):
     # Logging
     log_level: str = "INFO"
 
+    # Process
+    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
+        default="auto",
+        description="auto: uvloop where it is installed (faster), else asyncio's own loop",
+    )
+
     # Server administration
     initial_admin_ocid: str | None = Field(
         default=None, description="account given the administrator role at every start"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,10 +23,16 @@ NewUser = Callable[..., Awaitable[User]]
 POISON = "poison"
 
 
-async def stored_texts(user: User) -> list[str]:
-    """The texts of every message ``user`` gets on replay."""
+async def stored_texts(user: User, expected: int) -> list[str]:
+    """The texts of every message ``user`` gets on replay.
+
+    Waits (up to 10 s, for a busy machine) until ``expected`` messages arrived, then a moment
+    more, so that one stored twice would show.
+    """
     stream = Stream(user.client)
-    events = await stream.settle(0.5)
+    with contextlib.suppress(TimeoutError):
+        await stream.wait_for(expected, timeout=10)
+    events = await stream.settle(0.3)
     await stream.close()
     return sorted(
         e.msg.markdown_text for e in events if e.WhichOneof("respond_event_type") == "msg"
@@ -48,7 +55,7 @@ async def test_sends_to_an_impossible_session_fail_alone(
     assert [(e.code, e.detail) for e in refused if isinstance(e, OurChatRpcError)] == [
         (grpc.StatusCode.PERMISSION_DENIED, details.USER_NOT_IN_SESSION)
     ] * 2
-    assert await stored_texts(bob) == sorted(f"a{i}" for i in range(20))
+    assert await stored_texts(bob, 20) == sorted(f"a{i}" for i in range(20))
 
 
 async def test_a_send_that_raises_fails_alone_in_its_batch(
@@ -86,7 +93,7 @@ async def test_a_send_that_raises_fails_alone_in_its_batch(
     assert [str(e) for e in failures] == ["cannot encode this one"] * 2
     stored = [r for r in results if isinstance(r, Stored)]
     assert len({s.msg_id for s in stored}) == 20
-    assert await stored_texts(bob) == sorted(f"a{i}" for i in range(20))
+    assert await stored_texts(bob, 20) == sorted(f"a{i}" for i in range(20))
 
 
 async def test_over_the_wire_the_culprit_gets_server_error_and_the_others_ok(
@@ -109,7 +116,7 @@ async def test_over_the_wire_the_culprit_gets_server_error_and_the_others_ok(
         (grpc.StatusCode.INTERNAL, details.SERVER_ERROR)
     ] * 2
     assert all(not isinstance(r, BaseException) for r in results[2:])
-    assert await stored_texts(bob) == sorted(f"a{i}" for i in range(20))
+    assert await stored_texts(bob, 20) == sorted(f"a{i}" for i in range(20))
 
 
 async def test_a_batch_that_committed_is_never_written_again(
@@ -144,4 +151,4 @@ async def test_a_batch_that_committed_is_never_written_again(
     assert [type(r) for r in results] == [ConnectionError] * 5
     # Replay reaches as far as the newest event this process published: send one more.
     await alice.client.send_msg(session, "later")
-    assert await stored_texts(bob) == [*(f"a{i}" for i in range(5)), "later"]
+    assert await stored_texts(bob, 6) == [*(f"a{i}" for i in range(5)), "later"]

@@ -36,6 +36,7 @@ from typing import Annotated
 
 import typer
 
+from ourchat import event_loop
 from ourchat.cli.exit_codes import ExitCode
 from ourchat.config import Settings, load_settings
 from ourchat.front.listener import PortInUse, bind
@@ -112,7 +113,9 @@ def serve(
     settings = _settings(config, host=host, port=port, data_dir=data_dir, workers=workers)
     try:
         if settings.workers == 1:
-            asyncio.run(_serve(settings, (signal.SIGINT, signal.SIGTERM), maintaining))
+            event_loop.run(
+                _serve(settings, (signal.SIGINT, signal.SIGTERM), maintaining), settings.event_loop
+            )
             return
         problem = workers_problem(settings)
         if problem is not None:
@@ -186,7 +189,9 @@ def _worker_main(settings: Settings, index: int, listen_socket: socket.socket) -
     """Body of one worker process (``listen_socket``: the port, bound by the parent)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _configure_logging(settings, f"[worker {index}] ")
-    asyncio.run(_serve(settings, (signal.SIGTERM,), listen_socket=listen_socket))
+    event_loop.run(
+        _serve(settings, (signal.SIGTERM,), listen_socket=listen_socket), settings.event_loop
+    )
 
 
 #: A worker's body: ``(settings, index)``, plus the listening socket when the supervisor has one.

@@ -21,7 +21,7 @@ import logging
 import socket
 import ssl
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from ourchat.front.addresses import ClientAddresses
 from ourchat.front.pipe import PipeEnd, join
@@ -150,8 +150,7 @@ class _Sorter(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        self._transport = cast(asyncio.Transport, transport)
         ssl_object = transport.get_extra_info("ssl_object")
         if ssl_object is not None:
             protocol = ssl_object.selected_alpn_protocol()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import cast
 
 
 class PipeEnd(asyncio.Protocol):
@@ -20,8 +21,7 @@ class PipeEnd(asyncio.Protocol):
         self._early = bytearray()  # read before the other end was joined
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)
 
     def write(self, data: bytes) -> None:
         """Send ``data`` to this side's transport."""

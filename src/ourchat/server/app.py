@@ -12,7 +12,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 from grpc_reflection.v1alpha._async import ReflectionServicer
 
-from ourchat import details
+from ourchat import details, event_loop
 from ourchat.clock import Clock, SystemClock
 from ourchat.config import Settings
 from ourchat.delivery.bus import Bus
@@ -247,12 +247,14 @@ class OurChatServer:
         )
         self._room_sweep.start()
         log.info(
-            "ourchat listening on %s:%d (gRPC, gRPC-Web and HTTP%s); data in %s; database %s",
+            "ourchat listening on %s:%d (gRPC, gRPC-Web and HTTP%s); data in %s; database %s;"
+            " event loop %s",
             settings.host,
             self.port,
             ", TLS" if settings.tls_cert_file is not None else "",
             settings.data_dir.absolute(),
             db.engine.url.render_as_string(hide_password=True),
+            event_loop.running_name(),
         )
         return self.port
 

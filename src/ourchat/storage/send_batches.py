@@ -10,8 +10,11 @@ thread (:func:`sqlite_connection.run_unless_locked`). The commit stays on the wo
 as it may wait for the disk. Through SQLAlchemy and aiosqlite each statement was a trip to
 that thread and back, plus SQLAlchemy's execution work around it: for a SendMsg, most of its
 time. The SQL here is the same as the SQLAlchemy statements it stands for
-(``tests/unit/test_send_batches.py`` compares the two on the same rows). PostgreSQL keeps the
-SQLAlchemy statements: its statements are network round trips either way.
+(``tests/unit/test_send_batches.py`` compares the two on the same rows).
+
+On PostgreSQL the states are read through SQLAlchemy; the ids, times and rows are then taken
+and written by one plain asyncpg statement, and the members read by another: two round trips
+where :func:`events.store_many` makes three, without SQLAlchemy's work around each.
 """
 
 from __future__ import annotations
@@ -63,6 +66,27 @@ VALUES (:msg_id, :time, :kind, :payload, :sender_id, :session_id, :audience,
 
 _MEMBERS_SQL = "SELECT session_id, user_id FROM session_members WHERE session_id IN ({ids})"
 
+#: PostgreSQL: the ids and times, and the rows, in one statement ($1 count, $2 now, $3..$7 the
+#: columns as arrays, $8 the audience).
+_PG_STORE_SQL = """
+WITH clock AS (
+    UPDATE event_clock
+    SET last_id = last_id + $1, last_time = greatest(last_time + $1, $2 + $1 - 1)
+    WHERE id = 1
+    RETURNING last_id, last_time
+), stored AS (
+    INSERT INTO events (msg_id, "time", kind, payload, sender_id, session_id, audience,
+        is_encrypted, is_announcement)
+    SELECT clock.last_id - $1 + r.n, clock.last_time - $1 + r.n, r.kind, r.payload,
+        r.sender_id, r.session_id, $8, r.is_encrypted, false
+    FROM clock, unnest($3::smallint[], $4::bytea[], $5::bigint[], $6::bigint[], $7::boolean[])
+        WITH ORDINALITY AS r(kind, payload, sender_id, session_id, is_encrypted, n)
+)
+SELECT last_id, last_time FROM clock
+"""
+
+_PG_MEMBERS_SQL = "SELECT session_id, user_id FROM session_members WHERE session_id = ANY($1)"
+
 
 async def check_and_store(
     tx: Tx, pairs: Sequence[Pair], decide: Decide
@@ -73,6 +97,8 @@ async def check_and_store(
     (no awaiting, no futures) and give the same answer each time. Only SESSION events may be
     returned.
     """
+    if tx.conn.dialect.name == "postgresql":
+        return await _on_postgres(tx, pairs, decide)
     driver = await _sqlite_driver(tx)
     if driver is None:
         states = await session_store.sender_states(tx.conn, pairs, tx.now_us)
@@ -85,6 +111,42 @@ async def check_and_store(
     )
     if not items:
         return states, []
+    return states, stored_events.queue_stored(tx, items, first_id, first_time, members)
+
+
+async def _on_postgres(tx: Tx, pairs: Sequence[Pair], decide: Decide) -> tuple[States, list[Event]]:
+    """States through SQLAlchemy (which opens the transaction), then two plain statements.
+
+    The members are read in a statement of their own, after the one that took the
+    ``event_clock`` row lock, so they include every membership committed before these ids.
+    """
+    states = await session_store.sender_states(tx.conn, pairs, tx.now_us)
+    items = decide(states)
+    if not items:
+        return states, []
+    if any(item.audience is not Audience.SESSION for item in items):
+        raise ValueError("a send batch stores SESSION events only")
+    if not pairs:  # SQLAlchemy ran no statement, so it has not begun the transaction
+        return states, await stored_events.store_many(tx, items)
+    raw = await tx.conn.get_raw_connection()
+    driver: Any = raw.driver_connection
+    count = len(items)
+    last_id, last_time = await driver.fetchrow(
+        _PG_STORE_SQL,
+        count,
+        tx.now_us,
+        [item.kind for item in items],
+        [item.payload for item in items],
+        [item.sender_id for item in items],
+        [item.session_id for item in items],
+        [item.is_encrypted for item in items],
+        int(Audience.SESSION),
+    )
+    session_ids = sorted({item.session_id for item in items if item.session_id is not None})
+    members: dict[int, set[int]] = {sid: set() for sid in session_ids}
+    for sid, uid in await driver.fetch(_PG_MEMBERS_SQL, session_ids):
+        members[int(sid)].add(int(uid))
+    first_id, first_time = int(last_id) - count + 1, int(last_time) - count + 1
     return states, stored_events.queue_stored(tx, items, first_id, first_time, members)
 
 
