@@ -9,6 +9,10 @@ that wait for no lock and no disk where they are awaited: making and closing a c
 the rows of a statement already executed (sqlite3 builds them holding the GIL anyway), and
 rolling back (which only releases locks). Executing a statement, which may wait for the write
 lock or the disk, and committing stay on the worker thread.
+
+Code that runs several plain ``sqlite3`` statements at once (SendMsg's batch) uses
+:func:`run_on_worker`, one trip for all of them, or :func:`run_unless_locked`, no trip at all
+unless the write lock is taken.
 """
 
 from __future__ import annotations
