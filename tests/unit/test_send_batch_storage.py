@@ -10,10 +10,9 @@ from ourchat.delivery.events import Audience
 from ourchat.server.app import OurChatServer
 from ourchat.storage import events as stored_events
 from ourchat.storage import send_batches
-from ourchat.storage import sessions as session_store
 from ourchat.storage.tables import events
 from ourchat.storage.uow import unit_of_work
-from tests.helpers import User
+from tests.helpers import User, make_group
 
 NewUser = Callable[..., Awaitable[User]]
 
@@ -25,11 +24,7 @@ async def test_a_batch_is_stored_with_consecutive_ids_and_queued_for_the_members
     assert deps is not None
     a, b, c = await new_user("a"), await new_user("b"), await new_user("c")
     now = deps.clock.now_us()
-    async with unit_of_work(deps.db, deps.bus, now) as tx:
-        for sid, members in ((7201, (a, b)), (7202, (a, c))):
-            await session_store.create(tx.conn, session_id=sid, now_us=now)
-            for user in members:
-                await session_store.add_member(tx.conn, sid, user.id, 1, now)
+    ab, ac = await make_group(deps, a, b), await make_group(deps, a, c)
     before = now
 
     def decide(states: send_batches.States) -> list[stored_events.NewEvent]:
@@ -40,7 +35,7 @@ async def test_a_batch_is_stored_with_consecutive_ids_and_queued_for_the_members
                 audience=Audience.SESSION,
                 sender_id=uid,
                 session_id=sid,
-                is_encrypted=sid == 7202,
+                is_encrypted=sid == ac,
             )
             for sid, uid in sorted(states)
             for n in range(2)
@@ -48,10 +43,10 @@ async def test_a_batch_is_stored_with_consecutive_ids_and_queued_for_the_members
 
     async with unit_of_work(deps.db, deps.bus, now) as tx:
         states, stored = await send_batches.check_and_store(
-            tx, [(7201, a.id), (7202, a.id), (7201, c.id)], decide
+            tx, [(ab, a.id), (ac, a.id), (ab, c.id)], decide
         )
         queued = list(tx.events)
-    assert set(states) == {(7201, a.id), (7202, a.id)}
+    assert set(states) == {(ab, a.id), (ac, a.id)}
     assert queued == stored
     first = stored[0].msg_id
     assert [e.msg_id for e in stored] == [first, first + 1, first + 2, first + 3]
@@ -59,10 +54,10 @@ async def test_a_batch_is_stored_with_consecutive_ids_and_queued_for_the_members
     assert times == sorted(set(times))
     assert times[0] >= before
     assert [(e.payload, e.recipients) for e in stored] == [
-        (f"7201:{a.id}:0".encode(), frozenset({a.id, b.id})),
-        (f"7201:{a.id}:1".encode(), frozenset({a.id, b.id})),
-        (f"7202:{a.id}:0".encode(), frozenset({a.id, c.id})),
-        (f"7202:{a.id}:1".encode(), frozenset({a.id, c.id})),
+        (f"{ab}:{a.id}:0".encode(), frozenset({a.id, b.id})),
+        (f"{ab}:{a.id}:1".encode(), frozenset({a.id, b.id})),
+        (f"{ac}:{a.id}:0".encode(), frozenset({a.id, c.id})),
+        (f"{ac}:{a.id}:1".encode(), frozenset({a.id, c.id})),
     ]
     async with deps.db.read() as conn:
         rows = (
@@ -70,13 +65,17 @@ async def test_a_batch_is_stored_with_consecutive_ids_and_queued_for_the_members
                 select(events).where(events.c.msg_id >= first).order_by(events.c.msg_id)
             )
         ).all()
+    sessions = (ab, ab, ac, ac)
     assert [
         (r.msg_id, r.time, r.kind, bytes(r.payload), r.session_id, r.sender_id) for r in rows
-    ] == [(e.msg_id, e.time_us, 5, e.payload, 7201 + i // 2, a.id) for i, e in enumerate(stored)]
+    ] == [
+        (e.msg_id, e.time_us, 5, e.payload, sid, a.id)
+        for e, sid in zip(stored, sessions, strict=True)
+    ]
     assert [r.is_encrypted for r in rows] == [False, False, True, True]
     assert {(r.audience, r.is_announcement) for r in rows} == {(int(Audience.SESSION), False)}
     async with unit_of_work(deps.db, deps.bus, now) as tx:
-        one_more = decide({(7201, b.id): states[(7201, a.id)]})[:1]
+        one_more = decide({(ab, b.id): states[(ab, a.id)]})[:1]
         [later] = await stored_events.store_many(tx, one_more)
     # The shared clock moved on: the next event, stored the ordinary way, follows.
     assert later.msg_id == first + 4

@@ -19,7 +19,7 @@ from ourchat.storage import restrictions, roles, send_batches
 from ourchat.storage import sessions as session_store
 from ourchat.storage.tables import events, mutes
 from ourchat.storage.uow import unit_of_work
-from tests.helpers import User
+from tests.helpers import User, make_group
 
 NewUser = Callable[..., Awaitable[User]]
 MINUTE_US = 60_000_000
@@ -29,6 +29,19 @@ MINUTE_US = 60_000_000
 def database_url(tmp_path: Path) -> str:
     """SQLite only: the one-trip path is SQLite's."""
     return f"sqlite+aiosqlite:///{tmp_path / 'ourchat.db'}"
+
+
+def _count_trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the name of every function aiosqlite sends to a worker thread."""
+    trips: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
+        trips.append(getattr(getattr(fn, "func", fn), "__name__", "?"))
+        return await original(self, fn, *args)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return trips
 
 
 def _nothing(states: send_batches.States) -> Sequence[stored_events.NewEvent]:
@@ -97,19 +110,8 @@ async def test_accepted_sends_are_stored_in_one_go_and_queued_for_the_members(
     assert deps is not None
     a, b, c = await new_user("a"), await new_user("b"), await new_user("c")
     now = deps.clock.now_us()
-    async with unit_of_work(deps.db, deps.bus, now) as tx:
-        for sid, members in ((7001, (a, b)), (7002, (a, c))):
-            await session_store.create(tx.conn, session_id=sid, now_us=now)
-            for user in members:
-                await session_store.add_member(tx.conn, sid, user.id, 1, now)
-    trips: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
-        trips.append(getattr(getattr(fn, "func", fn), "__name__", "?"))
-        return await original(self, fn, *args)  # type: ignore[no-untyped-call]
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    ab, ac = await make_group(deps, a, b), await make_group(deps, a, c)
+    trips = _count_trips(monkeypatch)
 
     def decide(states: send_batches.States) -> list[stored_events.NewEvent]:
         return [
@@ -119,27 +121,27 @@ async def test_accepted_sends_are_stored_in_one_go_and_queued_for_the_members(
                 audience=Audience.SESSION,
                 sender_id=uid,
                 session_id=sid,
-                is_encrypted=sid == 7002,
+                is_encrypted=sid == ac,
             )
             for sid, uid in states
         ]
 
     async with unit_of_work(deps.db, deps.bus, now) as tx:
         states, stored = await send_batches.check_and_store(
-            tx, [(7001, a.id), (7002, a.id), (7001, c.id)], decide
+            tx, [(ab, a.id), (ac, a.id), (ab, c.id)], decide
         )
         queued = list(tx.events)
     # The statements ran right on the event loop's thread; only the commit took a trip.
     # (Other trips may be the server's own background reads.)
     assert "_in_one_go" not in trips
     assert "commit" in trips
-    assert set(states) == {(7001, a.id), (7002, a.id)}
+    assert set(states) == {(ab, a.id), (ac, a.id)}
     assert queued == stored
     assert [e.msg_id for e in stored] == [stored[0].msg_id, stored[0].msg_id + 1]
     assert stored[1].time_us > stored[0].time_us >= now
     assert {e.payload: e.recipients for e in stored} == {
-        f"7001:{a.id}".encode(): frozenset({a.id, b.id}),
-        f"7002:{a.id}".encode(): frozenset({a.id, c.id}),
+        f"{ab}:{a.id}".encode(): frozenset({a.id, b.id}),
+        f"{ac}:{a.id}".encode(): frozenset({a.id, c.id}),
     }
     async with deps.db.read() as conn:
         rows = (
@@ -148,8 +150,8 @@ async def test_accepted_sends_are_stored_in_one_go_and_queued_for_the_members(
             )
         ).all()
     assert sorted((r.msg_id, r.time, r.session_id, r.sender_id, r.is_encrypted) for r in rows) == [
-        (stored[0].msg_id, stored[0].time_us, 7001, a.id, False),
-        (stored[1].msg_id, stored[1].time_us, 7002, a.id, True),
+        (stored[0].msg_id, stored[0].time_us, ab, a.id, False),
+        (stored[1].msg_id, stored[1].time_us, ac, a.id, True),
     ]
     assert all(r.audience == int(Audience.SESSION) and r.kind == 5 for r in rows)
 
@@ -161,18 +163,8 @@ async def test_while_another_process_holds_the_write_lock_the_batch_waits_on_the
     assert deps is not None
     a, b = await new_user("a"), await new_user("b")
     now = deps.clock.now_us()
-    async with unit_of_work(deps.db, deps.bus, now) as tx:
-        await session_store.create(tx.conn, session_id=7101, now_us=now)
-        for user in (a, b):
-            await session_store.add_member(tx.conn, 7101, user.id, 1, now)
-    trips: list[str] = []
-    original = aiosqlite.Connection._execute
-
-    async def counted(self: aiosqlite.Connection, fn: object, *args: object) -> object:
-        trips.append(getattr(getattr(fn, "func", fn), "__name__", "?"))
-        return await original(self, fn, *args)  # type: ignore[no-untyped-call]
-
-    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    session = await make_group(deps, a, b)
+    trips = _count_trips(monkeypatch)
 
     def decide(states: send_batches.States) -> list[stored_events.NewEvent]:
         return [
@@ -197,7 +189,7 @@ async def test_while_another_process_holds_the_write_lock_the_batch_waits_on_the
     ticking = asyncio.create_task(tick())
     try:
         async with unit_of_work(deps.db, deps.bus, now) as tx:
-            _, stored = await send_batches.check_and_store(tx, [(7101, a.id)], decide)
+            _, stored = await send_batches.check_and_store(tx, [(session, a.id)], decide)
     finally:
         ticking.cancel()
         other.close()
