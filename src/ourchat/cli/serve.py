@@ -28,7 +28,7 @@ import signal
 import socket
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
@@ -39,6 +39,7 @@ import typer
 from ourchat import event_loop
 from ourchat.cli.exit_codes import ExitCode
 from ourchat.config import Settings, load_settings
+from ourchat.front.acceptor import AcceptTurns
 from ourchat.front.listener import PortInUse, bind
 
 ConfigOpt = Annotated[
@@ -73,10 +74,16 @@ async def _serve(
     stop_signals: tuple[signal.Signals, ...],
     maintaining: bool = False,
     listen_socket: socket.socket | None = None,
+    accept_turns: AcceptTurns | None = None,
 ) -> None:
     from ourchat.server.app import OurChatServer
 
-    server = OurChatServer(settings, start_in_maintenance=maintaining, listen_socket=listen_socket)
+    server = OurChatServer(
+        settings,
+        start_in_maintenance=maintaining,
+        listen_socket=listen_socket,
+        accept_turns=accept_turns,
+    )
     # Handlers go in first: a stop signal that arrives while starting ends the start cleanly.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -185,16 +192,28 @@ def worker_settings(settings: Settings, index: int, base_machine_id: int) -> Set
     )
 
 
-def _worker_main(settings: Settings, index: int, listen_socket: socket.socket) -> None:
-    """Body of one worker process (``listen_socket``: the port, bound by the parent)."""
+def _worker_main(
+    settings: Settings,
+    index: int,
+    listen_socket: socket.socket,
+    accept_counts: MutableSequence[int],
+) -> None:
+    """Body of one worker process.
+
+    ``listen_socket`` is the port, bound by the parent; ``accept_counts``, shared by the
+    workers, holds how many connections each accepted (see :class:`AcceptTurns`).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _configure_logging(settings, f"[worker {index}] ")
+    turns = AcceptTurns(accept_counts, index)
     event_loop.run(
-        _serve(settings, (signal.SIGTERM,), listen_socket=listen_socket), settings.event_loop
+        _serve(settings, (signal.SIGTERM,), listen_socket=listen_socket, accept_turns=turns),
+        settings.event_loop,
     )
 
 
-#: A worker's body: ``(settings, index)``, plus the listening socket when the supervisor has one.
+#: A worker's body: ``(settings, index)``, plus, when the supervisor has a listening socket,
+#: that socket and the workers' shared accept counts.
 WorkerTarget = Callable[..., None]
 
 
@@ -206,7 +225,8 @@ class Supervisor:
         target: the body of a worker, called as ``target(worker_settings, index)`` in a new
             interpreter (so it must be importable).
         stop_timeout: how long stopping workers get before they are killed.
-        listen_socket: the bound public port, passed to every worker as a third argument.
+        listen_socket: the bound public port, passed to every worker as a third argument, with
+            the shared accept counts (one slot per worker) as a fourth.
     """
 
     def __init__(
@@ -244,12 +264,13 @@ class Supervisor:
         settings = self.settings
         base = settings.machine_id if settings.machine_id is not None else secrets.randbelow(1024)
         context = multiprocessing.get_context("spawn")
+        accept_counts = context.Array("q", settings.workers, lock=False)
         for index in range(settings.workers):
             if self.stopping:
                 break
             args: tuple[object, ...] = (worker_settings(settings, index, base), index)
             if self.listen_socket is not None:
-                args = (*args, self.listen_socket)
+                args = (*args, self.listen_socket, accept_counts)
             proc = context.Process(
                 target=self.target,
                 args=args,

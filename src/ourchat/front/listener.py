@@ -23,6 +23,7 @@ import ssl
 from collections.abc import Callable
 from typing import Any, cast
 
+from ourchat.front.acceptor import Acceptor, AcceptTurns
 from ourchat.front.addresses import ClientAddresses
 from ourchat.front.pipe import PipeEnd, join
 
@@ -69,7 +70,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 class Front:
-    """Serves the public port of one process (several workers may share one socket)."""
+    """Serves the public port of one process (several workers may share one socket).
+
+    ``turns``: the accept turns of the workers sharing the socket (:mod:`ourchat.front.acceptor`).
+    """
 
     def __init__(
         self,
@@ -77,33 +81,55 @@ class Front:
         http_protocol: HttpProtocolFactory,
         tls: ssl.SSLContext | None = None,
         addresses: ClientAddresses | None = None,
+        turns: AcceptTurns | None = None,
     ) -> None:
         self._grpc_port = grpc_port
         self._http_protocol = http_protocol
         self._tls = tls
+        self._turns = turns
         self.addresses = addresses if addresses is not None else ClientAddresses()
-        self._server: asyncio.Server | None = None
+        self._acceptor: Acceptor | None = None
+        self._starting: set[asyncio.Task[None]] = set()
         self._connections: set[asyncio.Transport] = set()
 
     async def start(self, sock: socket.socket) -> int:
         """Serve connections accepted on ``sock``; returns its port."""
-        loop = asyncio.get_running_loop()
-        tls: dict[str, Any] = {}
-        if self._tls is not None:
-            tls = {"ssl": self._tls, "ssl_handshake_timeout": SORT_TIMEOUT_SECONDS}
-        self._server = await loop.create_server(lambda: _Sorter(self), sock=sock, **tls)
+        self._acceptor = Acceptor(sock, self._accepted, self._turns)
+        self._acceptor.start()
         return int(sock.getsockname()[1])
 
     async def stop_accepting(self) -> None:
         """Accept no new connection (open ones go on until :meth:`close_connections`)."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+        if self._acceptor is not None:
+            self._acceptor.stop()
+            self._acceptor = None
 
     def close_connections(self) -> None:
         """Close the native gRPC connections still open (the HTTP side closes its own)."""
+        for task in list(self._starting):
+            task.cancel()
         for transport in list(self._connections):
             transport.close()
+
+    def _accepted(self, conn: socket.socket) -> None:
+        task = asyncio.get_running_loop().create_task(self._open(conn))
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
+
+    async def _open(self, conn: socket.socket) -> None:
+        """Make ``conn`` a transport (after the TLS handshake, when configured) for a sorter."""
+        loop = asyncio.get_running_loop()
+        tls: dict[str, Any] = {}
+        if self._tls is not None:
+            tls = {"ssl": self._tls, "ssl_handshake_timeout": SORT_TIMEOUT_SECONDS}
+        try:
+            await loop.connect_accepted_socket(lambda: _Sorter(self), conn, **tls)
+        except (OSError, ssl.SSLError, TimeoutError) as exc:
+            log.debug("connection dropped before it was sorted: %s", exc)
+            conn.close()
+        except asyncio.CancelledError:
+            conn.close()
+            raise
 
     def to_http(self, transport: asyncio.Transport, first_bytes: bytes) -> None:
         protocol = self._http_protocol()

@@ -36,6 +36,7 @@ from ourchat.domain.tokens import TokenIssuer
 from ourchat.errors import Unavailable
 from ourchat.files.janitor import PeriodicJob
 from ourchat.files.store import LocalFileStore
+from ourchat.front.acceptor import AcceptTurns
 from ourchat.front.addresses import ClientAddresses
 from ourchat.front.listener import Front, bind
 from ourchat.front.tls import tls_context
@@ -132,8 +133,12 @@ class OurChatServer:
         clock: Clock | None = None,
         start_in_maintenance: bool = False,
         listen_socket: socket.socket | None = None,
+        accept_turns: AcceptTurns | None = None,
     ) -> None:
-        """``listen_socket``: the public socket, when a supervisor bound it for its workers."""
+        """``listen_socket``: the public socket, when a supervisor bound it for its workers.
+
+        ``accept_turns``: how the workers sharing ``listen_socket`` take turns accepting.
+        """
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.start_in_maintenance = start_in_maintenance
@@ -142,6 +147,7 @@ class OurChatServer:
         self.port: int | None = None
         self.grpc_port: int | None = None
         self._listen_socket = listen_socket
+        self._accept_turns = accept_turns
         self._front: Front | None = None
         self._http: HttpServer | None = None
         self._janitor: PeriodicJob | None = None
@@ -225,7 +231,11 @@ class OurChatServer:
         self._http = HttpServer(build_app(deps, pipeline))
         await self._http.start()
         self._front = Front(
-            self.grpc_port, self._http.protocol, tls=tls_context(settings), addresses=addresses
+            self.grpc_port,
+            self._http.protocol,
+            tls=tls_context(settings),
+            addresses=addresses,
+            turns=self._accept_turns,
         )
         self.port = await self._front.start(sock)
         self._janitor = PeriodicJob(
