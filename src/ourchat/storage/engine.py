@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from sqlalchemy import Table, event, func
+from sqlalchemy import Table, event, exc, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -15,6 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from ourchat.storage import sqlite_connection
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: A pooled PostgreSQL connection that sat unused for longer than this is checked with one
+#: round trip before it is handed out (a dead one is replaced). One in steady use is not: if
+#: the server went away meanwhile, that transaction fails and the pool drops every
+#: connection opened before the failure.
+PING_AFTER_IDLE_SECONDS = 2.0
 
 
 def normalize_url(url: str) -> str:
@@ -46,7 +52,7 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         kwargs: dict[str, Any] = {}
         if not self.is_sqlite:
-            kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=max_overflow)
         else:
             parsed = make_url(self.url)
             file = parsed.database
@@ -57,6 +63,8 @@ class Database:
         if self.is_sqlite:
             pragmas = _sqlite_pragmas(sqlite_synchronous)
             event.listen(self.engine.sync_engine, "connect", pragmas)
+        else:
+            _ping_when_idle(self.engine)
 
     @contextlib.asynccontextmanager
     async def writer_slot(self) -> AsyncIterator[None]:
@@ -82,6 +90,30 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Check a pooled connection before use only when it sat idle (see the constant)."""
+    sync_engine = engine.sync_engine
+    dialect = sync_engine.dialect
+
+    def checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned <= PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_conn)
+        except Exception:  # whatever the driver raises for a connection that is gone
+            alive = False
+        if not alive:
+            # The pool discards this connection and checks out another.
+            raise exc.DisconnectionError("pooled connection is gone")
+
+    event.listen(sync_engine, "checkin", checkin)
+    event.listen(sync_engine, "checkout", checkout)
 
 
 def _sqlite_pragmas(synchronous: str) -> Callable[[Any, Any], None]:
