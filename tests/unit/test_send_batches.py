@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiosqlite
@@ -12,17 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from ourchat.delivery.events import Audience
-from ourchat.ids import Permission, PredefinedRole
 from ourchat.server.app import OurChatServer
 from ourchat.storage import events as stored_events
-from ourchat.storage import restrictions, roles, send_batches
-from ourchat.storage import sessions as session_store
-from ourchat.storage.tables import events, mutes
+from ourchat.storage import send_batches
+from ourchat.storage.tables import events
 from ourchat.storage.uow import unit_of_work
 from tests.helpers import User, make_group
 
 NewUser = Callable[..., Awaitable[User]]
-MINUTE_US = 60_000_000
 
 
 @pytest.fixture
@@ -42,65 +39,6 @@ def _count_trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     return trips
-
-
-def _nothing(states: send_batches.States) -> Sequence[stored_events.NewEvent]:
-    return []
-
-
-async def test_sender_states_match_the_sqlalchemy_query(
-    server: OurChatServer, new_user: NewUser
-) -> None:
-    deps = server.deps
-    assert deps is not None
-    users = [await new_user(f"u{i}") for i in range(6)]
-    now = deps.clock.now_us()
-    plain, muted_all, encrypted = 9001, 9002, 9003
-    async with unit_of_work(deps.db, deps.bus, now) as tx:
-        conn = tx.conn
-        for sid in (plain, muted_all, encrypted):
-            await session_store.create(conn, session_id=sid, now_us=now, name=str(sid))
-        silent = await roles.create(
-            conn,
-            session_id=plain,
-            creator_id=users[0].id,
-            name="silent",
-            description=None,
-            permission_ids=[int(Permission.RECALL_OTHER_MSG)],
-        )
-        await session_store.add_member(conn, plain, users[0].id, PredefinedRole.OWNER, now)
-        await session_store.add_member(conn, plain, users[1].id, PredefinedRole.MEMBER, now)
-        await session_store.add_member(conn, plain, users[2].id, silent, now)
-        await session_store.add_member(conn, plain, users[3].id, PredefinedRole.MEMBER, now)
-        await session_store.add_member(conn, plain, users[4].id, PredefinedRole.MEMBER, now)
-        await restrictions.place(conn, mutes, plain, users[3].id, now, None)
-        await restrictions.place(conn, mutes, plain, users[4].id, now - 2 * MINUTE_US, now - 1)
-        await session_store.add_member(conn, muted_all, users[0].id, PredefinedRole.OWNER, now)
-        await restrictions.place(conn, mutes, muted_all, None, now, now + MINUTE_US)
-        await session_store.add_member(conn, encrypted, users[5].id, PredefinedRole.MEMBER, now)
-        await session_store.switch_e2ee(conn, encrypted, True, now)
-    pairs = [(plain, u.id) for u in users]  # users[5] is no member of `plain`
-    pairs += [(muted_all, users[0].id), (encrypted, users[5].id), (plain, users[1].id)]
-    pairs += [(2**64 - 1, users[0].id), (plain, 2**63)]
-    async with unit_of_work(deps.db, deps.bus, now) as tx:
-        expected = await session_store.sender_states(tx.conn, pairs, now)
-        got, stored = await send_batches.check_and_store(tx, pairs, _nothing)
-    assert stored == []
-    assert got == expected
-    assert set(got) == {
-        (plain, users[0].id),
-        (plain, users[1].id),
-        (plain, users[2].id),
-        (plain, users[3].id),
-        (plain, users[4].id),
-        (muted_all, users[0].id),
-        (encrypted, users[5].id),
-    }
-    assert [got[(plain, u.id)].can_send for u in users[:5]] == [True, True, False, True, True]
-    assert [got[(plain, u.id)].muted for u in users[:5]] == [False, False, False, True, False]
-    assert got[(muted_all, users[0].id)].muted
-    assert got[(encrypted, users[5].id)].e2ee_on
-    assert got[(encrypted, users[5].id)].room_key_time == now
 
 
 async def test_accepted_sends_are_stored_in_one_go_and_queued_for_the_members(

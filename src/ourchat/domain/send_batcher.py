@@ -175,18 +175,27 @@ async def _write(deps: Deps, batch: Sequence[_Pending]) -> None:
                         refused.append((pending, refusal))
                 return [_new_event(item) for item, _ in accepted]
 
+            oldest_key = tx.now_us - deps.settings.room_key_duration_seconds * US_PER_SECOND
+
+            def rotations(states: send_batches.States) -> dict[int, int]:
+                """The e2ee sessions (with their first sender) whose room key is due."""
+                rotating: dict[int, int] = {}
+                for item, _ in accepted:
+                    state = states[(item.session_id, item.sender_id)]
+                    if state.e2ee_on and (
+                        state.leaving_to_process or state.room_key_time < oldest_key
+                    ):
+                        rotating.setdefault(item.session_id, item.sender_id)
+                return rotating
+
             pairs = [(item.session_id, item.sender_id) for item, _ in batch]
-            states, stored = await send_batches.check_and_store(tx, pairs, decide)
+            states, stored = await send_batches.check_and_store(
+                tx, pairs, decide, lambda states: bool(rotations(states))
+            )
             for (_, future), refusal in refused:
                 if not future.done():
                     future.set_exception(refusal)
-            oldest_key = tx.now_us - deps.settings.room_key_duration_seconds * US_PER_SECOND
-            rotating: dict[int, int] = {}
-            for item, _ in accepted:
-                state = states[(item.session_id, item.sender_id)]
-                if state.e2ee_on and (state.leaving_to_process or state.room_key_time < oldest_key):
-                    rotating.setdefault(item.session_id, item.sender_id)
-            for session_id, sender_id in rotating.items():
+            for session_id, sender_id in rotations(states).items():
                 await room_keys.rotate_if_due(deps, tx, session_id, sender_id)
     except Exception as exc:
         if opened and opened[0].committed:

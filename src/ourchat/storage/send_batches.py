@@ -12,9 +12,11 @@ that thread and back, plus SQLAlchemy's execution work around it: for a SendMsg,
 time. The SQL here is the same as the SQLAlchemy statements it stands for
 (``tests/unit/test_send_batches.py`` compares the two on the same rows).
 
-On PostgreSQL the states are read through SQLAlchemy; the ids, times and rows are then taken
-and written by one plain asyncpg statement, and the members read by another: two round trips
-where :func:`events.store_many` makes three, without SQLAlchemy's work around each.
+On PostgreSQL the states are read by one plain asyncpg statement, and the ids, times, rows
+and members taken, written and read by one call of a function (migration 0009). When nothing
+else is written in the transaction, that call is its own transaction: two round trips for a
+batch, where BEGIN, the states, :func:`events.store_many`'s three statements and COMMIT made
+six, each with SQLAlchemy's work around it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ Pair = tuple[int, int]
 States = dict[Pair, session_store.SenderState]
 #: Given the states of the batch's ``(session_id, sender_id)`` pairs, the events to store.
 Decide = Callable[[States], Sequence[stored_events.NewEvent]]
+#: Given the same states, whether the caller writes more in the transaction afterwards.
+FollowUp = Callable[[States], bool]
 
 _STATES_SQL = """
 SELECT m.session_id, m.user_id, m.role_id,
@@ -66,39 +70,41 @@ VALUES (:msg_id, :time, :kind, :payload, :sender_id, :session_id, :audience,
 
 _MEMBERS_SQL = "SELECT session_id, user_id FROM session_members WHERE session_id IN ({ids})"
 
-#: PostgreSQL: the ids and times, and the rows, in one statement ($1 count, $2 now, $3..$7 the
-#: columns as arrays, $8 the audience).
-_PG_STORE_SQL = """
-WITH clock AS (
-    UPDATE event_clock
-    SET last_id = last_id + $1, last_time = greatest(last_time + $1, $2 + $1 - 1)
-    WHERE id = 1
-    RETURNING last_id, last_time
-), stored AS (
-    INSERT INTO events (msg_id, "time", kind, payload, sender_id, session_id, audience,
-        is_encrypted, is_announcement)
-    SELECT clock.last_id - $1 + r.n, clock.last_time - $1 + r.n, r.kind, r.payload,
-        r.sender_id, r.session_id, $8, r.is_encrypted, false
-    FROM clock, unnest($3::smallint[], $4::bytea[], $5::bigint[], $6::bigint[], $7::boolean[])
-        WITH ORDINALITY AS r(kind, payload, sender_id, session_id, is_encrypted, n)
-)
-SELECT last_id, last_time FROM clock
+#: PostgreSQL: the same states as ``_STATES_SQL`` ($1 permission, $2 now, $3 and $4 the
+#: pairs' session and user ids as arrays).
+_PG_STATES_SQL = """
+SELECT m.session_id, m.user_id, m.role_id,
+    EXISTS (SELECT 1 FROM role_permissions AS p
+        WHERE p.role_id = m.role_id AND p.permission_id = $1),
+    EXISTS (SELECT 1 FROM mutes AS u
+        WHERE u.session_id = m.session_id AND (u.user_id = m.user_id OR u.user_id IS NULL)
+        AND (u.expires_at IS NULL OR u.expires_at > $2)),
+    s.e2ee_on, s.room_key_time, s.leaving_to_process
+FROM unnest($3::bigint[], $4::bigint[]) AS w(session_id, user_id)
+JOIN session_members AS m ON m.session_id = w.session_id AND m.user_id = w.user_id
+JOIN sessions AS s ON s.id = m.session_id
 """
 
-_PG_MEMBERS_SQL = "SELECT session_id, user_id FROM session_members WHERE session_id = ANY($1)"
+#: PostgreSQL: ids, times, rows and members in one call (migration 0009).
+_PG_STORE_SQL = "SELECT * FROM ourchat_store_session_events($1, $2, $3, $4, $5, $6, $7)"
 
 
 async def check_and_store(
-    tx: Tx, pairs: Sequence[Pair], decide: Decide
+    tx: Tx, pairs: Sequence[Pair], decide: Decide, follow_up: FollowUp | None = None
 ) -> tuple[States, list[Event]]:
     """The states of ``pairs``, and the events ``decide`` chose, stored and queued on ``tx``.
 
     ``decide`` may run on SQLite's worker thread, and more than once: it must only compute
     (no awaiting, no futures) and give the same answer each time. Only SESSION events may be
     returned.
+
+    ``follow_up`` tells, from the states, whether the caller writes more in this transaction.
+    On PostgreSQL, when it does not and ``tx`` has not begun, the events are stored and
+    committed in one round trip and ``tx.committed`` is set: nothing the caller does after
+    that is undone.
     """
     if tx.conn.dialect.name == "postgresql":
-        return await _on_postgres(tx, pairs, decide)
+        return await _on_postgres(tx, pairs, decide, follow_up)
     driver = await _sqlite_driver(tx)
     if driver is None:
         states = await session_store.sender_states(tx.conn, pairs, tx.now_us)
@@ -114,26 +120,24 @@ async def check_and_store(
     return states, stored_events.queue_stored(tx, items, first_id, first_time, members)
 
 
-async def _on_postgres(tx: Tx, pairs: Sequence[Pair], decide: Decide) -> tuple[States, list[Event]]:
-    """States through SQLAlchemy (which opens the transaction), then two plain statements.
+async def _on_postgres(
+    tx: Tx, pairs: Sequence[Pair], decide: Decide, follow_up: FollowUp | None
+) -> tuple[States, list[Event]]:
+    """Two plain asyncpg statements: the states, then one call that stores the events.
 
-    The members are read in a statement of their own, after the one that took the
-    ``event_clock`` row lock, so they include every membership committed before these ids.
+    Read Committed gives each statement its own snapshot, inside a transaction or not, so
+    the states read before the transaction begins are what they would be inside it.
     """
-    states = await session_store.sender_states(tx.conn, pairs, tx.now_us)
+    raw = await tx.conn.get_raw_connection()
+    driver: Any = raw.driver_connection
+    wanted = list(dict.fromkeys(pairs))
+    states = await _pg_states(driver, wanted, tx.now_us) if wanted else {}
     items = decide(states)
     if not items:
         return states, []
     if any(item.audience is not Audience.SESSION for item in items):
         raise ValueError("a send batch stores SESSION events only")
-    if not pairs:  # SQLAlchemy ran no statement, so it has not begun the transaction
-        return states, await stored_events.store_many(tx, items)
-    raw = await tx.conn.get_raw_connection()
-    driver: Any = raw.driver_connection
-    count = len(items)
-    last_id, last_time = await driver.fetchrow(
-        _PG_STORE_SQL,
-        count,
+    args = (
         tx.now_us,
         [item.kind for item in items],
         [item.payload for item in items],
@@ -142,12 +146,39 @@ async def _on_postgres(tx: Tx, pairs: Sequence[Pair], decide: Decide) -> tuple[S
         [item.is_encrypted for item in items],
         int(Audience.SESSION),
     )
-    session_ids = sorted({item.session_id for item in items if item.session_id is not None})
+    if driver.is_in_transaction():
+        rows = await driver.fetch(_PG_STORE_SQL, *args)
+    elif follow_up is not None and follow_up(states):
+        # Through SQLAlchemy, which begins the transaction the caller goes on writing in.
+        rows = list(await tx.conn.exec_driver_sql(_PG_STORE_SQL, args))
+    else:
+        rows = await driver.fetch(_PG_STORE_SQL, *args)  # a transaction of its own
+        tx.committed = True
+    session_ids = {item.session_id for item in items if item.session_id is not None}
     members: dict[int, set[int]] = {sid: set() for sid in session_ids}
-    for sid, uid in await driver.fetch(_PG_MEMBERS_SQL, session_ids):
-        members[int(sid)].add(int(uid))
-    first_id, first_time = int(last_id) - count + 1, int(last_time) - count + 1
+    last_id, last_time = int(rows[0][0]), int(rows[0][1])
+    for row in rows:
+        if row[2] is not None:
+            members[int(row[2])].add(int(row[3]))
+    count = len(items)
+    first_id, first_time = last_id - count + 1, last_time - count + 1
     return states, stored_events.queue_stored(tx, items, first_id, first_time, members)
+
+
+async def _pg_states(driver: Any, pairs: list[Pair], now_us: int) -> States:
+    rows = await driver.fetch(
+        _PG_STATES_SQL,
+        int(Permission.SEND_MSG),
+        now_us,
+        [saturate(session_id) for session_id, _ in pairs],
+        [saturate(user_id) for _, user_id in pairs],
+    )
+    return {
+        (int(r[0]), int(r[1])): session_store.SenderState(
+            int(r[2]), bool(r[3]), bool(r[4]), bool(r[5]), int(r[6]), bool(r[7])
+        )
+        for r in rows
+    }
 
 
 async def _sqlite_driver(tx: Tx) -> aiosqlite.Connection | None:

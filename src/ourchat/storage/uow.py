@@ -24,7 +24,8 @@ class Tx:
     now_us: int
     events: list[Event] = field(default_factory=list)
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    #: Set once the transaction committed (before its events are published).
+    #: Set once the transaction committed (before its events are published), or once a
+    #: statement that is its own transaction stored its events.
     committed: bool = False
 
 
