@@ -162,6 +162,40 @@ async def test_a_committed_batch_is_published_in_order_to_every_process(
     assert bus_a.received == bus_b.received == 50
 
 
+async def test_without_waiting_publishes_keep_their_order_and_share_round_trips(
+    redis_url: str, redis_prefix: str, buses: list[RedisBus], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bus_a = await start_bus(buses, redis_url, redis_prefix)
+    bus_b = await start_bus(buses, redis_url, redis_prefix)
+    trips: list[int] = []
+    real_send = bus_a._send
+
+    async def counted(messages: list[bytes]) -> None:
+        trips.append(len(messages))
+        await real_send(messages)
+
+    monkeypatch.setattr(bus_a, "_send", counted)
+    async with bus_b.subscribe(1) as there:
+        for first in range(1, 31, 3):  # ten commits of three events, none waiting for Redis
+            await bus_a.publish_many([event(i, {1}) for i in range(first, first + 3)], wait=False)
+        assert trips == []  # queued only: nothing was sent before the loop ran the sender
+        got = [await next_event(there) for _ in range(30)]
+    assert [e.msg_id for e in got] == list(range(1, 31))
+    assert sum(trips) == 30
+    assert len(trips) < 10  # what queued up while a PUBLISH was out went in one trip
+
+
+async def test_closing_publishes_what_is_still_queued(
+    redis_url: str, redis_prefix: str, buses: list[RedisBus]
+) -> None:
+    bus_a = await start_bus(buses, redis_url, redis_prefix)
+    bus_b = await start_bus(buses, redis_url, redis_prefix)
+    async with bus_b.subscribe(1) as there:
+        await bus_a.publish_many([event(1, {1}), event(2, {1})], wait=False)
+        await bus_a.close()
+        assert [(await next_event(there)).msg_id for _ in range(2)] == [1, 2]
+
+
 async def test_events_for_other_users_and_other_prefixes_are_not_delivered(
     redis_url: str, redis_prefix: str, buses: list[RedisBus]
 ) -> None:

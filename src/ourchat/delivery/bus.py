@@ -95,8 +95,12 @@ class Bus(Protocol):
     async def publish(self, event: Event) -> None:
         """Deliver ``event`` once to each subscription of each recipient."""
 
-    async def publish_many(self, events: Sequence[Event]) -> None:
-        """:meth:`publish` each of ``events``, in order (one round trip where there is one)."""
+    async def publish_many(self, events: Sequence[Event], *, wait: bool = True) -> None:
+        """:meth:`publish` each of ``events``, in order (one round trip where there is one).
+
+        With ``wait`` off, a bus that sends over the network may return once the events are
+        queued, still in order.
+        """
 
     def subscribe(self, user_id: int) -> contextlib.AbstractAsyncContextManager[Subscription]:
         """Open a subscription for ``user_id``, removed when the context exits."""

@@ -27,8 +27,8 @@ class InProcessBus:
         """Deliver synchronously, so events leave in publish order."""
         self.fanout.deliver(event)
 
-    async def publish_many(self, events: Sequence[Event]) -> None:
-        """Deliver each event in order."""
+    async def publish_many(self, events: Sequence[Event], *, wait: bool = True) -> None:
+        """Deliver each event in order (always at once, whatever ``wait``)."""
         for event in events:
             await self.publish(event)
 

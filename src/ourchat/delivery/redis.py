@@ -13,6 +13,8 @@ Redis pub/sub keeps nothing for a subscriber that is away, so the bus never pret
 * A lost connection is noticed from the socket, or by a PING when the channel has been silent
   for ``heartbeat_seconds`` (no reply within another ``heartbeat_seconds`` counts as lost). The
   bus reconnects in the background with a capped exponential delay.
+* PUBLISHes leave from one ordered queue per process, all that is queued in one round trip;
+  the RPC whose transaction committed answers without waiting for them.
 * A failed PUBLISH never fails the RPC whose transaction already committed. It is logged, the
   local subscriptions (which will not see the event either) are closed, and once Redis answers
   again this process publishes a *resync* notice that makes every process close its local
@@ -69,6 +71,18 @@ _ANNOUNCEMENT = 0x01
 _EVERYONE = 0x02
 _LIVE_ONLY = 0x04
 _FAILURES = (RedisError, OSError, TimeoutError)
+#: Messages queued for PUBLISH past which committing RPCs wait for Redis to catch up.
+OUTBOX_LIMIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    """The messages of one :meth:`RedisBus.publish_many` call, waiting for PUBLISH."""
+
+    messages: list[bytes]
+    first_id: int
+    last_id: int
+    sent: asyncio.Future[None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +216,9 @@ class RedisBus:
         self._attempted = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_seen = 0.0
+        self._outbox: list[_Outgoing] = []
+        self._queued = 0
+        self._sender: asyncio.Task[None] | None = None
 
     @property
     def connected(self) -> bool:
@@ -224,7 +241,9 @@ class RedisBus:
             log.error("Redis at %s is unreachable; live delivery is off until it is", self._where)
 
     async def close(self) -> None:
-        """Stop the subscriber, end every local subscription and close the connections."""
+        """Publish what is queued, stop the subscriber, end every subscription, disconnect."""
+        if self._sender is not None:
+            await asyncio.gather(asyncio.shield(self._sender), return_exceptions=True)
         self._closed = True
         self.fanout.close_all(details.SHUTTING_DOWN)
         if self._task is not None:
@@ -238,36 +257,68 @@ class RedisBus:
         """PUBLISH ``event`` once; a failure is logged, never raised (the event is stored)."""
         await self.publish_many([event])
 
-    async def publish_many(self, events: Sequence[Event]) -> None:
-        """PUBLISH each of ``events``, in order, in one round trip; failures as :meth:`publish`."""
+    async def publish_many(self, events: Sequence[Event], *, wait: bool = True) -> None:
+        """PUBLISH each of ``events``, in order, after what this process queued before.
+
+        Everything queued meanwhile goes out together, in one round trip. With ``wait`` off
+        this returns once the events are queued (it waits only while :data:`OUTBOX_LIMIT`
+        messages are queued already), so a committed RPC can answer without waiting for
+        Redis. A failure is logged, never raised (the events are stored).
+        """
+        if not events:
+            return
         now = _now_us()
         messages = [encode_event(event, now) for event in events]
         if self._closed:
             for data, event in zip(messages, events, strict=True):
                 await self._publish_after_close(data, event.msg_id)
             return
+        sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._outbox.append(_Outgoing(messages, events[0].msg_id, events[-1].msg_id, sent))
+        self._queued += len(messages)
+        if self._sender is None:
+            self._sender = asyncio.create_task(self._send_queued(), name="redis-bus publish")
+        if wait or self._queued > OUTBOX_LIMIT:
+            await asyncio.shield(sent)
+
+    async def _send_queued(self) -> None:
+        """PUBLISH what is queued, oldest first, until the queue is empty."""
         try:
-            async with asyncio.timeout(self._publish_timeout):
-                if self._resync_pending:
-                    await self._send_resync()
-                if len(messages) == 1:
-                    await self._client.publish(self.channel, messages[0])
-                else:
-                    async with self._client.pipeline(transaction=False) as pipe:
-                        for data in messages:
-                            # Queued in the pipeline (it returns the pipeline, not a reply).
-                            pipe.publish(self.channel, data)  # type: ignore[unused-awaitable]
-                        await pipe.execute()
-        except _FAILURES as exc:
-            log.warning(
-                "events %d to %d are stored but were not all published (%s); streams will "
-                "replay them",
-                events[0].msg_id,
-                events[-1].msg_id,
-                _describe(exc),
-            )
-            self._resync_pending = True
-            self.fanout.close_all(details.DELIVERY_UNAVAILABLE)
+            while self._outbox:
+                batch, self._outbox = self._outbox, []
+                messages = [data for item in batch for data in item.messages]
+                try:
+                    await self._send(messages)
+                except _FAILURES as exc:
+                    log.warning(
+                        "events %d to %d are stored but were not all published (%s); streams "
+                        "will replay them",
+                        batch[0].first_id,
+                        batch[-1].last_id,
+                        _describe(exc),
+                    )
+                    self._resync_pending = True
+                    self.fanout.close_all(details.DELIVERY_UNAVAILABLE)
+                finally:
+                    self._queued -= len(messages)
+                    for item in batch:
+                        if not item.sent.done():
+                            item.sent.set_result(None)
+        finally:
+            self._sender = None
+
+    async def _send(self, messages: list[bytes]) -> None:
+        async with asyncio.timeout(self._publish_timeout):
+            if self._resync_pending:
+                await self._send_resync()
+            if len(messages) == 1:
+                await self._client.publish(self.channel, messages[0])
+                return
+            async with self._client.pipeline(transaction=False) as pipe:
+                for data in messages:
+                    # Queued in the pipeline (it returns the pipeline, not a reply).
+                    pipe.publish(self.channel, data)  # type: ignore[unused-awaitable]
+                await pipe.execute()
 
     def subscribe(self, user_id: int) -> contextlib.AbstractAsyncContextManager[Subscription]:
         """Open a subscription for ``user_id`` (closed at once while Redis is out of reach)."""

@@ -34,7 +34,9 @@ async def unit_of_work(db: Database, bus: Bus, now_us: int) -> AsyncIterator[Tx]
     """Run a write transaction; after commit, publish its events, then run its callbacks.
 
     Publishing happens while this process still holds its writer slot, so events leave a
-    process in the order their transactions committed. Nothing is published on rollback.
+    process in the order their transactions committed. A bus that sends over the network
+    only queues them here (the transaction is durable already). Nothing is published on
+    rollback.
     """
     async with db.writer_slot():
         async with db.engine.begin() as conn:
@@ -42,6 +44,6 @@ async def unit_of_work(db: Database, bus: Bus, now_us: int) -> AsyncIterator[Tx]
             yield tx
         tx.committed = True
         if tx.events:
-            await bus.publish_many(tx.events)
+            await bus.publish_many(tx.events, wait=False)
     for callback in tx.after_commit:
         await callback()
