@@ -84,6 +84,13 @@ def _rows(figures: Sequence[Figure]) -> list[str]:
     return rows
 
 
+def _steal(share: object) -> str:
+    """The hypervisor's share of the CPU time during the run, when it was measured."""
+    if not isinstance(share, float | int):
+        return ""
+    return f"CPU time taken by the hypervisor (steal) during the run {100 * share:.1f} %; "
+
+
 def markdown(result: RunResult, plots: Sequence[str], profile: str | None) -> str:
     """The short report."""
     env = result.environment
@@ -92,6 +99,7 @@ def markdown(result: RunResult, plots: Sequence[str], profile: str | None) -> st
         "",
         f"Machine: {env.get('cpus')} CPUs ({env.get('machine_note')}); "
         f"load average before {env.get('load_before')}, after {env.get('load_after')}; "
+        f"{_steal(env.get('cpu_steal'))}"
         f"Python {env.get('python')}, grpcio {env.get('grpcio')}; "
         f"commit {env.get('commit')}{' with local changes' if env.get('dirty') else ''}; "
         f"{env.get('started')}, {env.get('duration_s', 0):.0f} s.",

@@ -68,6 +68,24 @@ class Options:
     only: frozenset[str] = frozenset(FIGURE_NAMES)
 
 
+def cpu_times() -> list[int] | None:
+    """The machine's CPU time counters (``/proc/stat``'s first line), or None off Linux."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(x) for x in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def steal_share(before: list[int] | None, after: list[int] | None) -> float | None:
+    """Share of all CPU time between two :func:`cpu_times` the hypervisor gave elsewhere."""
+    if before is None or after is None or len(before) < 8 or len(after) < 8:
+        return None
+    spent = [b - a for a, b in zip(before[:8], after[:8], strict=True)]
+    total = sum(spent)
+    return spent[7] / total if total > 0 else None
+
+
 def environment(mode: Mode) -> dict[str, object]:
     """The machine and code a run measured."""
     root = Path(__file__).resolve().parent.parent
@@ -281,6 +299,7 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
     """Measure everything ``opts.mode`` asks for; returns the result and a profile section."""
     mode = opts.mode
     started = time.perf_counter()
+    cpu_before = cpu_times()
     result = RunResult(mode=mode.name, environment=environment(mode))
     log_dir = opts.out_dir / "logs"
     profile_md: list[str] = []
@@ -347,6 +366,8 @@ async def run(opts: Options, say: Say) -> tuple[RunResult, str | None]:
         for t in targets.evaluate(result, mode)
     ]
     result.environment["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    steal = steal_share(cpu_before, cpu_times())
+    result.environment["cpu_steal"] = None if steal is None else round(steal, 4)
     result.environment["duration_s"] = time.perf_counter() - started
     return result, "\n".join(profile_md) or None
 

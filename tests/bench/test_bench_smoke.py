@@ -243,3 +243,22 @@ def test_extended_targets_compare_ratios_to_bare() -> None:
     assert by_name["w2_send_throughput"].met is True
     assert by_name["pg_fanout_100"].verdict() == "not measured"
     assert by_name["storm"].verdict() == "not measured"
+
+
+def test_cpu_steal_share_is_measured_and_reported(tmp_path: Path) -> None:
+    from bench.run import cpu_times, steal_share
+
+    # user nice system idle iowait irq softirq steal
+    before = [100, 0, 50, 800, 0, 0, 0, 50]
+    after = [300, 0, 100, 1400, 0, 0, 0, 200]
+    assert steal_share(before, after) == pytest.approx(150 / 1000)
+    assert steal_share(None, after) is None
+    assert steal_share(before, before) is None
+    now = cpu_times()
+    if now is not None:  # Linux
+        assert len(now) >= 8
+    result = _synthetic()
+    result.environment["cpu_steal"] = 0.15
+    write_all(result, tmp_path, None)
+    report = (tmp_path / "report.md").read_text()
+    assert "CPU time taken by the hypervisor (steal) during the run 15.0 %" in report
