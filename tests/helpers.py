@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 
 import grpc
@@ -14,9 +14,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ourchat.client import OurChatClient, OurChatRpcError
+from ourchat.delivery.events import Audience
 from ourchat.deps import Deps
 from ourchat.domain import membership
 from ourchat.ids import PredefinedRole
+from ourchat.storage import events as stored_events
 from ourchat.storage import sessions as session_store
 from ourchat.storage.uow import unit_of_work
 
@@ -124,6 +126,28 @@ async def make_group(deps: Deps, *members: User, roles: Sequence[int] = ()) -> i
                 role = PredefinedRole.OWNER if index == 0 else PredefinedRole.MEMBER
             await membership.join(tx, session_id, user.id, role)
     return session_id
+
+
+def batch_messages(
+    pairs: Iterable[tuple[int, int]], *, copies: int = 1, encrypted_in: int | None = None
+) -> list[stored_events.NewEvent]:
+    """A send batch's messages: ``copies`` per ``(session_id, sender_id)``, in sorted order.
+
+    Each payload names its message: ``sid:uid``, or ``sid:uid:n`` with several copies. Those
+    in session ``encrypted_in`` are marked encrypted.
+    """
+    return [
+        stored_events.NewEvent(
+            kind=5,
+            payload=(f"{sid}:{uid}" if copies == 1 else f"{sid}:{uid}:{n}").encode(),
+            audience=Audience.SESSION,
+            sender_id=uid,
+            session_id=sid,
+            is_encrypted=sid == encrypted_in,
+        )
+        for sid, uid in sorted(pairs)
+        for n in range(copies)
+    ]
 
 
 def kinds(events: Sequence[object]) -> list[str | None]:

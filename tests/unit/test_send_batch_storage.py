@@ -15,7 +15,7 @@ from ourchat.storage import restrictions, roles, send_batches
 from ourchat.storage import sessions as session_store
 from ourchat.storage.tables import events, mutes
 from ourchat.storage.uow import unit_of_work
-from tests.helpers import User, make_group
+from tests.helpers import User, batch_messages, make_group
 
 NewUser = Callable[..., Awaitable[User]]
 MINUTE_US = 60_000_000
@@ -80,19 +80,6 @@ async def test_sender_states_match_the_sqlalchemy_query(
     assert got[(encrypted, users[5].id)].room_key_time == now
 
 
-def _one_each(states: send_batches.States) -> list[stored_events.NewEvent]:
-    return [
-        stored_events.NewEvent(
-            kind=5,
-            payload=f"{sid}:{uid}".encode(),
-            audience=Audience.SESSION,
-            sender_id=uid,
-            session_id=sid,
-        )
-        for sid, uid in sorted(states)
-    ]
-
-
 async def _stored_count(server: OurChatServer) -> int:
     """Events stored, as another connection sees them."""
     assert server.deps is not None
@@ -113,7 +100,7 @@ async def test_on_postgresql_a_batch_with_nothing_to_follow_is_its_own_transacti
     before = await _stored_count(server)
     async with unit_of_work(deps.db, deps.bus, deps.clock.now_us()) as tx:
         _, stored = await send_batches.check_and_store(
-            tx, [(ab, a.id)], _one_each, lambda states: follow_up
+            tx, [(ab, a.id)], batch_messages, lambda states: follow_up
         )
         assert len(stored) == 1
         # Committed already, or only once the unit of work ends.
@@ -134,18 +121,7 @@ async def test_a_batch_is_stored_with_consecutive_ids_and_queued_for_the_members
     before = now
 
     def decide(states: send_batches.States) -> list[stored_events.NewEvent]:
-        return [
-            stored_events.NewEvent(
-                kind=5,
-                payload=f"{sid}:{uid}:{n}".encode(),
-                audience=Audience.SESSION,
-                sender_id=uid,
-                session_id=sid,
-                is_encrypted=sid == ac,
-            )
-            for sid, uid in sorted(states)
-            for n in range(2)
-        ]
+        return batch_messages(states, copies=2, encrypted_in=ac)
 
     async with unit_of_work(deps.db, deps.bus, now) as tx:
         states, stored = await send_batches.check_and_store(

@@ -17,7 +17,7 @@ from ourchat.storage import events as stored_events
 from ourchat.storage import send_batches
 from ourchat.storage.tables import events
 from ourchat.storage.uow import unit_of_work
-from tests.helpers import User, make_group
+from tests.helpers import User, batch_messages, make_group
 
 NewUser = Callable[..., Awaitable[User]]
 
@@ -52,17 +52,7 @@ async def test_accepted_sends_are_stored_in_one_go_and_queued_for_the_members(
     trips = _count_trips(monkeypatch)
 
     def decide(states: send_batches.States) -> list[stored_events.NewEvent]:
-        return [
-            stored_events.NewEvent(
-                kind=5,
-                payload=f"{sid}:{uid}".encode(),
-                audience=Audience.SESSION,
-                sender_id=uid,
-                session_id=sid,
-                is_encrypted=sid == ac,
-            )
-            for sid, uid in states
-        ]
+        return batch_messages(states, encrypted_in=ac)
 
     async with unit_of_work(deps.db, deps.bus, now) as tx:
         states, stored = await send_batches.check_and_store(
@@ -104,14 +94,6 @@ async def test_while_another_process_holds_the_write_lock_the_batch_waits_on_the
     session = await make_group(deps, a, b)
     trips = _count_trips(monkeypatch)
 
-    def decide(states: send_batches.States) -> list[stored_events.NewEvent]:
-        return [
-            stored_events.NewEvent(
-                kind=5, payload=b"m", audience=Audience.SESSION, sender_id=uid, session_id=sid
-            )
-            for sid, uid in states
-        ]
-
     other = sqlite3.connect(tmp_path / "ourchat.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process's write transaction
     loop = asyncio.get_running_loop()
@@ -127,7 +109,7 @@ async def test_while_another_process_holds_the_write_lock_the_batch_waits_on_the
     ticking = asyncio.create_task(tick())
     try:
         async with unit_of_work(deps.db, deps.bus, now) as tx:
-            _, stored = await send_batches.check_and_store(tx, [(session, a.id)], decide)
+            _, stored = await send_batches.check_and_store(tx, [(session, a.id)], batch_messages)
     finally:
         ticking.cancel()
         other.close()

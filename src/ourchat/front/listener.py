@@ -124,7 +124,7 @@ class Front:
             tls = {"ssl": self._tls, "ssl_handshake_timeout": SORT_TIMEOUT_SECONDS}
         try:
             await loop.connect_accepted_socket(lambda: _Sorter(self), conn, **tls)
-        except (OSError, ssl.SSLError, TimeoutError) as exc:
+        except OSError as exc:  # a reset, a failed or timed-out TLS handshake
             log.debug("connection dropped before it was sorted: %s", exc)
             conn.close()
         except asyncio.CancelledError:

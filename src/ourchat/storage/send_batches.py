@@ -146,14 +146,15 @@ async def _on_postgres(
         [item.is_encrypted for item in items],
         int(Audience.SESSION),
     )
-    if driver.is_in_transaction():
-        rows = await driver.fetch(_PG_STORE_SQL, *args)
-    elif follow_up is not None and follow_up(states):
+    begun = driver.is_in_transaction()
+    rows: list[Any]
+    if not begun and follow_up is not None and follow_up(states):
         # Through SQLAlchemy, which begins the transaction the caller goes on writing in.
         rows = list(await tx.conn.exec_driver_sql(_PG_STORE_SQL, args))
     else:
-        rows = await driver.fetch(_PG_STORE_SQL, *args)  # a transaction of its own
-        tx.committed = True
+        rows = await driver.fetch(_PG_STORE_SQL, *args)
+        if not begun:
+            tx.committed = True  # the call was a transaction of its own
     session_ids = {item.session_id for item in items if item.session_id is not None}
     members: dict[int, set[int]] = {sid: set() for sid in session_ids}
     last_id, last_time = int(rows[0][0]), int(rows[0][1])
