@@ -113,8 +113,12 @@ class ServerProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
-    def wait_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
-        """Wait until the gRPC health check answers SERVING."""
+    def wait_ready(self, timeout: float = START_TIMEOUT_SECONDS, workers: int = 1) -> None:
+        """Wait until the gRPC health check answers SERVING and ``workers`` processes listen.
+
+        The health check reaches whichever worker accepts the probe, so with several workers
+        the log tells when every one of them listens.
+        """
         assert self.proc is not None
         deadline = time.monotonic() + timeout
         with grpc.insecure_channel(self.target, options=PROBE_CHANNEL_OPTIONS) as channel:
@@ -124,7 +128,8 @@ class ServerProcess:
                     raise RuntimeError(f"{self.name} exited early:\n{self.log()}")
                 try:
                     reply = stub.Check(health_pb2.HealthCheckRequest(), timeout=1)
-                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    serving = reply.status == health_pb2.HealthCheckResponse.SERVING
+                    if serving and self.log().count("ourchat listening on") >= workers:
                         return
                 except grpc.RpcError:
                     pass

@@ -162,7 +162,7 @@ async def test_workers_serve_one_port_together(workers_env: dict[str, str], tmp_
     server = ServerProcess("workers", tmp_path / "data", workers_env, "--workers", "2")
     server.start()
     try:
-        server.wait_ready()
+        server.wait_ready(workers=2)
         workers = worker_pids(server.pid)
         assert len(workers) == 2
         # Separate connections, spread by the kernel over the workers.
